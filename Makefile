@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# tls_dev: kTLS device offload without hardware.
+#
+# Everyday targets (see README.rst):
+#   make deps      install Debian packages, fetch the VM kernel and harness
+#   make           build the modules, the tools and the test programs
+#   make check     deps + build + lint + unit tests + VM selftests
+#   make demo      one offloaded transfer in the VM, with its counters
+#   make lint      checkpatch --strict, sparse and W=1 on kmod/
+#   make install   install the modules (extra/) and the tools
+#
+# KDIR defaults to the Debian 6.1 headers that match the VM kernel, never
+# to the running kernel: `make KDIR=/path/to/tree` builds against another.
+
+TOP := $(CURDIR)
+-include $(TOP)/.cache/config.mk
+
+KDIR ?= $(error no kernel tree: run 'make deps' or pass KDIR=)
+KMAKE = $(MAKE) -C $(KDIR) M=$(TOP) W=1
+PREFIX ?= /usr/local
+VMRUN := $(TOP)/scripts/vm-run
+# the modules every VM run loads; add e.g. VMFLAGS=--kvm
+MODULES := kmod/tlsdev.ko kmod/tlsdev_emu.ko
+VMRUN_ARGS = $(foreach m,$(MODULES),--insmod $(TOP)/$(m)) $(VMFLAGS)
+
+.PHONY: all deps modules user selftests unit lint vmtest check demo \
+	install uninstall clean
+
+all: modules user selftests
+
+deps:
+	@$(TOP)/scripts/deps.sh
+
+modules:
+	$(KMAKE) modules
+
+user:
+	$(MAKE) -C user
+
+selftests:
+	$(MAKE) -C selftests LINUX_SRC=$(LINUX_SRC)
+
+unit:
+	$(MAKE) -C user test
+	$(MAKE) -C kmod/tests test fuzz-smoke
+
+lint:
+	@$(TOP)/scripts/lint.sh $(KDIR) $(LINUX_SRC)
+
+vmtest: all
+	$(VMRUN) $(VMRUN_ARGS) -- $(TOP)/selftests/run.sh $(TESTS)
+
+check:
+	@$(TOP)/scripts/check.sh
+
+demo: deps all
+	$(VMRUN) $(VMRUN_ARGS) -- $(TOP)/scripts/demo.sh
+
+install: modules user
+	$(KMAKE) INSTALL_MOD_DIR=extra modules_install
+	install -D -m 0755 user/tlsxfer $(DESTDIR)$(PREFIX)/bin/tlsxfer
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/tlsxfer
+
+clean:
+	find kmod \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o \
+		-name '*.mod.c' -o -name '.*.cmd' \) -delete
+	rm -f modules.order Module.symvers kmod/modules.order
+	$(MAKE) -C user clean
+	$(MAKE) -C kmod/tests clean
+	$(MAKE) -C selftests clean

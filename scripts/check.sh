@@ -1,0 +1,68 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: install what is missing, build, lint, run the unit tests
+# on the host and the selftests in the VM. Every stage is logged under
+# .cache/check/; results are counted from TAP lines ("ok"/"not ok") and
+# from "N passed, M failed" lines. The last line is the total, and the
+# exit status is non-zero if anything failed.
+set -u
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+LOGDIR=$TOP/.cache/check
+passed=0
+failed=0
+
+cd "$TOP" || exit 1
+mkdir -p "$LOGDIR"
+
+# count LOG: add the results found in LOG to the totals
+count()
+{
+	local p f
+
+	read -r p f < <(tr -d '\r' <"$1" | awk '
+		/^ok /				{ p++ }
+		/^not ok /			{ f++ }
+		/^[0-9]+ passed, [0-9]+ failed/	{ p += $1; f += $3 }
+		END				{ print p + 0, f + 0 }')
+	passed=$((passed + p))
+	failed=$((failed + f))
+	echo "$p $f"
+}
+
+# stage NAME CMD...: run CMD, log it, count its results; a stage that
+# fails without reporting a failure counts as one failure.
+stage()
+{
+	local name=$1 log=$LOGDIR/$1.log rc p f
+	shift
+
+	echo "== $name: $*"
+	"$@" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	read -r p f < <(count "$log")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "not ok - $name: '$*' exited with status $rc" | tee -a "$log"
+		failed=$((failed + 1))
+	elif [ "$rc" -eq 0 ] && [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+		passed=$((passed + 1))
+	fi
+	return "$rc"
+}
+
+finish()
+{
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit
+}
+
+stage deps make -s deps || finish
+stage build make -s all || finish
+stage lint make -s lint
+stage unit-user make -s -C user test
+stage unit-tracker make -s -C kmod/tests test
+stage fuzz-tracker make -s -C kmod/tests fuzz-smoke
+stage vm make -s vmtest
+finish

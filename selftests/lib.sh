@@ -1,0 +1,132 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Helpers for the tlsdev shell selftests: TAP output, a two-namespace
+# topology joined by veth, busywait and cleanup. Source it; do not run it.
+#
+#   ns $TX_NS                               ns $RX_NS
+#   tls0 (tlsdev on veth0)                  [tls1 (tlsdev on veth1)]
+#   veth0 ------------------------------- veth1
+#   198.18.0.1/24 2001:db8::1/64           198.18.0.2/24 2001:db8::2/64
+#
+# Addresses sit on the tlsdev when a side has one, else on the veth.
+
+SELFTESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP_DIR=$(cd "$SELFTESTS_DIR/.." && pwd)
+TLSXFER=${TLSXFER:-$TOP_DIR/user/tlsxfer}
+
+TX_NS=tlsdev-tx-$$
+RX_NS=tlsdev-rx-$$
+TX_IP4=198.18.0.1
+RX_IP4=198.18.0.2
+TX_IP6=2001:db8::1
+RX_IP6=2001:db8::2
+
+ksft_pass=0
+ksft_fail=0
+ksft_skip=0
+ksft_num=0
+
+ksft_plan() { echo "TAP version 13"; echo "1..$1"; }
+
+# ksft_result STATUS NAME [DETAIL]: STATUS 0 = pass, 4 = skip, else fail
+ksft_result()
+{
+	ksft_num=$((ksft_num + 1))
+	case $1 in
+	0) ksft_pass=$((ksft_pass + 1)); echo "ok $ksft_num $2" ;;
+	4) ksft_skip=$((ksft_skip + 1)); echo "ok $ksft_num $2 # SKIP ${3:-}" ;;
+	*) ksft_fail=$((ksft_fail + 1)); echo "not ok $ksft_num $2${3:+ # $3}" ;;
+	esac
+}
+
+# run_test NAME FUNCTION [ARGS...]: one TAP line for a test function;
+# the function's output goes to the TAP stream as diagnostics.
+run_test()
+{
+	local name=$1 rc
+	shift
+	"$@" > >(sed 's/^/# /') 2>&1
+	rc=$?
+	ksft_result "$rc" "$name"
+}
+
+ksft_exit()
+{
+	echo "# $ksft_pass passed, $ksft_fail failed, $ksft_skip skipped"
+	[ "$ksft_fail" -eq 0 ]
+}
+
+fail() { echo "FAIL: $*"; return 1; }
+
+# busywait TIMEOUT_MS CMD...: retry CMD until it succeeds or time runs out
+busywait()
+{
+	local deadline=$(($(date +%s%3N) + $1))
+	shift
+	until "$@"; do
+		[ "$(date +%s%3N)" -lt "$deadline" ] || return 1
+		sleep 0.05
+	done
+}
+
+nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+
+# topo_create TX_SIDE RX_SIDE: each side is "tlsdev" or "plain"
+topo_create()
+{
+	local tx_side=$1 rx_side=$2 backend_args=${3:-}
+
+	ip netns add "$TX_NS" || return 1
+	ip netns add "$RX_NS" || return 1
+	ip -n "$TX_NS" link add veth0 type veth peer name veth1 netns "$RX_NS" ||
+		return 1
+	nsx "$TX_NS" sysctl -qw net.ipv6.conf.all.accept_dad=0
+	nsx "$RX_NS" sysctl -qw net.ipv6.conf.all.accept_dad=0
+	topo_side "$TX_NS" veth0 tls0 "$tx_side" $TX_IP4 $TX_IP6 || return 1
+	topo_side "$RX_NS" veth1 tls1 "$rx_side" $RX_IP4 $RX_IP6 || return 1
+	busywait 5000 nsx "$TX_NS" ping -c1 -W1 -q $RX_IP4 >/dev/null &&
+	busywait 5000 nsx "$TX_NS" ping -c1 -W1 -q $RX_IP6 >/dev/null
+}
+
+topo_side()
+{
+	local ns=$1 lower=$2 upper=$3 kind=$4 ip4=$5 ip6=$6 dev=$2
+
+	ip -n "$ns" link set lo up
+	ip -n "$ns" link set "$lower" up
+	if [ "$kind" = tlsdev ]; then
+		ip -n "$ns" link add link "$lower" name "$upper" type tlsdev ||
+			return 1
+		ip -n "$ns" link set "$upper" up
+		dev=$upper
+	fi
+	ip -n "$ns" addr add "$ip4/24" dev "$dev"
+	ip -n "$ns" addr add "$ip6/64" dev "$dev" nodad
+}
+
+topo_destroy()
+{
+	ip netns del "$TX_NS" 2>/dev/null
+	ip netns del "$RX_NS" 2>/dev/null
+	true
+}
+
+# tls_stat NS NAME: a counter of /proc/net/tls_stat in NS
+tls_stat() { nsx "$1" awk -v k="$2" '$1 == k { print $2 }' /proc/net/tls_stat; }
+
+# dev_stat NS DEV NAME: an ethtool -S counter
+dev_stat()
+{
+	nsx "$1" ethtool -S "$2" | awk -v k="$3:" '$1 == k { print $2 }'
+}
+
+# All contexts a device added have been deleted.
+dev_ctx_released()
+{
+	local ns=$1 dev=$2
+	[ "$(dev_stat "$ns" "$dev" tx_tls_ctx)" = \
+	  "$(dev_stat "$ns" "$dev" tx_tls_del)" ]
+}
+
+port_listening() { nsx "$1" ss -Htln "sport = :$2" | grep -q .; }

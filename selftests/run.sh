@@ -1,0 +1,41 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs the selftests inside the VM (scripts/vm-run loads the modules
+# first): every test prints TAP; a test that exits non-zero without a
+# failing TAP line gets one here. Last, the modules must unload cleanly.
+#
+#   selftests/run.sh [TEST...]      default: all of them, in order
+
+cd "$(dirname "$0")" || exit 1
+
+TESTS=(link.sh tls_tx.sh tx.sh)
+[ $# -gt 0 ] && TESTS=("$@")
+TEST_TIMEOUT=${TEST_TIMEOUT:-900}
+failed=0
+
+for t in "${TESTS[@]}"; do
+	echo "# selftest: $t"
+	out=$(mktemp)
+	timeout "$TEST_TIMEOUT" "./$t" 2>&1 | tee "$out"
+	rc=${PIPESTATUS[0]}
+	if [ "$rc" -ne 0 ]; then
+		failed=1
+		grep -q '^not ok ' "$out" ||
+			echo "not ok - $t exited with status $rc"
+	fi
+	rm -f "$out"
+done
+
+# Every device and context is gone, so the modules must unload.
+mods=$(lsmod | awk '$1 ~ /^tlsdev/ { print $1 }' | sort -r)
+if [ -n "$mods" ]; then
+	# shellcheck disable=SC2086
+	if rmmod $mods; then
+		echo "ok - modules unload: $mods"
+	else
+		echo "not ok - modules unload: $mods"
+		failed=1
+	fi
+fi
+exit $failed
