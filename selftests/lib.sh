@@ -73,10 +73,28 @@ busywait()
 nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 
 # topo_create TX_SIDE RX_SIDE: each side is "tlsdev" or "plain"
+# Load kTLS and instantiate gcm(aes) once per boot, in the root netns:
+# on 6.1, two sockets whose setsockopt(TLS_TX) race to instantiate
+# gcm(aes) (one asking for a synchronous one, as the device fallback does)
+# can get ENOENT.
+ktls_warmup()
+{
+	local stamp=/run/tlsdev-ktls-warm port=9 srv
+
+	[ -e $stamp ] && return 0
+	modprobe -q -a tls gcm ctr ghash_generic aesni_intel 2>/dev/null
+	"$TLSXFER" server --listen 127.0.0.1:$port >/dev/null 2>&1 &
+	srv=$!
+	busywait 5000 port_listening "" $port &&
+	"$TLSXFER" client --connect 127.0.0.1:$port --bytes 1 >/dev/null &&
+	wait $srv && touch $stamp
+}
+
 topo_create()
 {
-	local tx_side=$1 rx_side=$2 backend_args=${3:-}
+	local tx_side=$1 rx_side=$2
 
+	ktls_warmup || return 1
 	ip netns add "$TX_NS" || return 1
 	ip netns add "$RX_NS" || return 1
 	ip -n "$TX_NS" link add veth0 type veth peer name veth1 netns "$RX_NS" ||
@@ -129,4 +147,12 @@ dev_ctx_released()
 	  "$(dev_stat "$ns" "$dev" tx_tls_del)" ]
 }
 
-port_listening() { nsx "$1" ss -Htln "sport = :$2" | grep -q .; }
+# port_listening NS PORT: a TCP listener on PORT in NS ("" for this netns)
+port_listening()
+{
+	if [ -n "$1" ]; then
+		nsx "$1" ss -Htln "sport = :$2" | grep -q .
+	else
+		ss -Htln "sport = :$2" | grep -q .
+	fi
+}
