@@ -85,6 +85,8 @@ static int tlsdev_tls_dev_add(struct net_device *dev, struct sock *sk,
 err_free:
 	kfree_sensitive(conn);
 out:
+	if (err)
+		netdev_dbg(dev, "tx conn not added: %d\n", err);
 	memzero_explicit(&key, sizeof(key));
 	return err;
 }

@@ -28,7 +28,7 @@ for t in "${TESTS[@]}"; do
 done
 
 # Every device and context is gone, so the modules must unload.
-mods=$(lsmod | awk '$1 ~ /^tlsdev/ { print $1 }' | sort -r)
+mods=$(lsmod | awk '$1 ~ /^tlsdev/ { print $1 }' | sort -r | tr '\n' ' ')
 if [ -n "$mods" ]; then
 	# shellcheck disable=SC2086
 	if rmmod $mods; then

@@ -23,7 +23,7 @@ xfer()
 	shift
 	cli=("$@")
 
-	nsx "$RX_NS" "$TLSXFER" server --listen "${SRV_ADDR:-$RX_IP4}:$PORT" \
+	ip netns exec "$RX_NS" "$TLSXFER" server --listen "${SRV_ADDR:-$RX_IP4}:$PORT" \
 		"${srv[@]}" >"$WORK/$name.server" 2>&1 &
 	server=$!
 	busywait 5000 port_listening "$RX_NS" $PORT || {
@@ -85,34 +85,36 @@ test_aes256_ipv6_sendfile()
 		--require-offload tx
 }
 
-# capture_count NAME MODE: how often the marker text shows on the wire
-capture_count()
+# capture NAME MODE: send the marker file with MODE while capturing on
+# the receiver's veth; sets $seen to how often the marker shows on the wire
+capture()
 {
 	local name=$1 mode=$2 dump
 
-	nsx "$RX_NS" tcpdump -i veth1 -s 0 -U -w "$WORK/$name.pcap" \
-		"tcp port $PORT" 2>"$WORK/$name.tcpdump" &
+	# not through a shell function: $! must be tcpdump itself
+	ip netns exec "$RX_NS" tcpdump -i veth1 -s 0 -U -w "$WORK/$name.pcap" \
+		"tcp port $PORT" >/dev/null 2>"$WORK/$name.tcpdump" &
 	dump=$!
-	busywait 5000 grep -q "listening on" "$WORK/$name.tcpdump" || return 1
+	busywait 5000 grep -q "listening on" "$WORK/$name.tcpdump" ||
+		{ kill $dump; fail "tcpdump did not start"; return 1; }
 	xfer "$name" --mode "$mode" --expect-sha256 \
 		"$(sha256sum "$WORK/marker" | cut -d' ' -f1)" -- \
-		--mode "$mode" --file "$WORK/marker" || return 1
+		--mode "$mode" --file "$WORK/marker" >/dev/null ||
+		{ kill $dump; fail "$mode transfer failed"; return 1; }
 	sleep 0.5
-	kill "$dump"
-	wait "$dump"
-	grep -a -c "TLSDEV-PLAINTEXT-MARKER" "$WORK/$name.pcap"
+	kill $dump
+	wait $dump
+	seen=$(grep -a -o "TLSDEV-PLAINTEXT-MARKER" "$WORK/$name.pcap" | wc -l)
 }
 
 test_wire_is_ciphertext()
 {
-	local n
-
 	yes "TLSDEV-PLAINTEXT-MARKER-0123456789" | head -c 1M >"$WORK/marker"
 	# control: the capture does see plaintext sent over plain TCP
-	n=$(capture_count plain tcp) || return 1
-	[ "$n" -gt 0 ] || fail "marker not seen on plain TCP: capture broken"
-	n=$(capture_count offload static) || return 1
-	[ "$n" -eq 0 ] || fail "plaintext on the wire: marker seen $n times"
+	capture plain tcp || return 1
+	[ "$seen" -gt 0 ] || fail "marker not seen on plain TCP: capture broken"
+	capture offload static || return 1
+	[ "$seen" -eq 0 ] || fail "plaintext on the wire: marker seen $seen times"
 }
 
 test_retransmit()
