@@ -16,19 +16,14 @@ failed=0
 cd "$TOP" || exit 1
 mkdir -p "$LOGDIR"
 
-# count LOG: add the results found in LOG to the totals
+# count LOG: print the numbers of passed and failed results in LOG
 count()
 {
-	local p f
-
-	read -r p f < <(tr -d '\r' <"$1" | awk '
+	tr -d '\r' <"$1" | awk '
 		/^ok /				{ p++ }
 		/^not ok /			{ f++ }
 		/^[0-9]+ passed, [0-9]+ failed/	{ p += $1; f += $3 }
-		END				{ print p + 0, f + 0 }')
-	passed=$((passed + p))
-	failed=$((failed + f))
-	echo "$p $f"
+		END				{ print p + 0, f + 0 }'
 }
 
 # stage NAME CMD...: run CMD, log it, count its results; a stage that
@@ -42,6 +37,8 @@ stage()
 	"$@" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
 	read -r p f < <(count "$log")
+	passed=$((passed + p))
+	failed=$((failed + f))
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "not ok - $name: '$*' exited with status $rc" | tee -a "$log"
 		failed=$((failed + 1))
