@@ -31,11 +31,15 @@ struct tlsdev_key {
  * struct tlsdev_backend - an offload engine
  * @name: what users select it by (``tlsdevctl link add ... backend NAME``)
  * @owner: the module holding the code; pinned while a device uses it
- * @state_size: bytes of per-connection engine state the core allocates
- * @init: prepare @state for @key; process context, may sleep
+ * @key_size: bytes of per-connection key state the core allocates
+ * @stream_size: bytes of per-stream state: the running state of one
+ *	record in progress. A connection has two streams (the device's own
+ *	and a scratch one to rebuild a retransmitted segment), which the core
+ *	swaps; a stream may point into the key state, never into itself.
+ * @init: prepare @key for @k; process context, may sleep
  * @free: release what @init set up; must wipe key-derived data
- * @rec_begin: start a record: @nonce is salt || explicit nonce, @aad the
- *	TLS 1.2 additional data (sequence number, type, version, length)
+ * @rec_begin: start a record on @stream: @nonce is salt || explicit nonce,
+ *	@aad the TLS 1.2 additional data (sequence, type, version, length)
  * @encrypt: encrypt the next @len payload bytes of the record in place
  * @rec_end: after the last payload byte, write the record's tag to @tag
  * @list: entry in the backend list, under the registry mutex
@@ -47,13 +51,14 @@ struct tlsdev_key {
 struct tlsdev_backend {
 	const char *name;
 	struct module *owner;
-	unsigned int state_size;
-	int (*init)(void *state, const struct tlsdev_key *key);
-	void (*free)(void *state);
-	int (*rec_begin)(void *state, const u8 *nonce, const u8 *aad,
-			 unsigned int aad_len);
-	int (*encrypt)(void *state, u8 *buf, unsigned int len);
-	int (*rec_end)(void *state, u8 *tag);
+	unsigned int key_size;
+	unsigned int stream_size;
+	int (*init)(void *key, const struct tlsdev_key *k);
+	void (*free)(void *key);
+	int (*rec_begin)(void *key, void *stream, const u8 *nonce,
+			 const u8 *aad, unsigned int aad_len);
+	int (*encrypt)(void *key, void *stream, u8 *buf, unsigned int len);
+	int (*rec_end)(void *key, void *stream, u8 *tag);
 	struct list_head list;
 };
 

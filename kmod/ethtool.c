@@ -15,9 +15,23 @@ static const char tlsdev_stat_names[][ETH_GSTRING_LEN] = {
 	[TLSDEV_TX_CTX]			= "tx_tls_ctx",
 	[TLSDEV_TX_DEL]			= "tx_tls_del",
 	[TLSDEV_TX_OOO]			= "tx_tls_ooo",
+	[TLSDEV_TX_DUMP_PACKETS]	= "tx_tls_dump_packets",
+	[TLSDEV_TX_DUMP_BYTES]		= "tx_tls_dump_bytes",
+	[TLSDEV_TX_RESYNC_BYTES]	= "tx_tls_resync_bytes",
+	[TLSDEV_TX_RESYNC_REQ]		= "tx_tls_resync_req",
+	[TLSDEV_TX_RESYNC_DONE]		= "tx_tls_resync_done",
 	[TLSDEV_TX_FALLBACK_PACKETS]	= "tx_tls_fallback_packets",
+	[TLSDEV_TX_SKIP_NO_SYNC_DATA]	= "tx_tls_skip_no_sync_data",
+	[TLSDEV_TX_DROP_NO_SYNC_DATA]	= "tx_tls_drop_no_sync_data",
+	[TLSDEV_TX_DROP_BYPASS_REQ]	= "tx_tls_drop_bypass_req",
 	[TLSDEV_TX_DROP_NO_MEM]		= "tx_tls_drop_no_mem",
 	[TLSDEV_TX_DROP_ENGINE]		= "tx_tls_drop_engine",
+	[TLSDEV_TX_CTX_REFUSED]		= "tx_tls_ctx_refused",
+	[TLSDEV_FAULT_DROP]		= "fault_drop",
+	[TLSDEV_FAULT_DUP]		= "fault_dup",
+	[TLSDEV_FAULT_DELAY]		= "fault_delay",
+	[TLSDEV_FAULT_REPLAY]		= "fault_replay",
+	[TLSDEV_FAULT_ADD_FAIL]		= "fault_add_fail",
 };
 
 static_assert(ARRAY_SIZE(tlsdev_stat_names) == TLSDEV_NUM_STATS);

@@ -32,8 +32,9 @@ int tlsdev_backend_register(struct tlsdev_backend *be)
 {
 	int err = 0;
 
-	if (!be->name || !be->init || !be->free || !be->rec_begin ||
-	    !be->encrypt || !be->rec_end)
+	if (!be->name || strlen(be->name) >= TLSDEV_BACKEND_NAME_MAX ||
+	    !be->init || !be->free || !be->rec_begin || !be->encrypt ||
+	    !be->rec_end)
 		return -EINVAL;
 
 	mutex_lock(&tlsdev_backend_lock);

@@ -21,8 +21,6 @@ static netdev_tx_t tlsdev_start_xmit(struct sk_buff *skb,
 				     struct net_device *dev)
 {
 	struct tlsdev *td = netdev_priv(dev);
-	unsigned int len;
-	int ret;
 
 	if (skb->sk && tls_is_sk_tx_device_offloaded(skb->sk)) {
 		skb = tlsdev_tx_offload(td, skb);
@@ -31,14 +29,8 @@ static netdev_tx_t tlsdev_start_xmit(struct sk_buff *skb,
 			return NETDEV_TX_OK;
 		}
 	}
-
-	len = skb->len;
-	skb->dev = td->lower;
-	ret = dev_queue_xmit(skb);
-	if (likely(ret == NET_XMIT_SUCCESS || ret == NET_XMIT_CN))
-		dev_sw_netstats_tx_add(dev, 1, len);
-	else
-		DEV_STATS_INC(dev, tx_dropped);
+	tlsdev_xmit_lower(td, skb);
+	tlsdev_fault_flush(td);
 	return NETDEV_TX_OK;
 }
 
@@ -112,6 +104,9 @@ static int tlsdev_init(struct net_device *dev)
 		return -ENOMEM;
 	}
 
+	spin_lock_init(&td->conns_lock);
+	INIT_LIST_HEAD(&td->conns);
+	tlsdev_fault_init(td);
 	netdev_hold(td->lower, &td->lower_tracker, GFP_KERNEL);
 	return 0;
 }
@@ -124,6 +119,7 @@ static void tlsdev_uninit(struct net_device *dev)
 		netdev_upper_dev_unlink(td->lower, dev);
 		netdev_rx_handler_unregister(td->lower);
 	}
+	tlsdev_fault_cleanup(td);
 	netdev_put(td->lower, &td->lower_tracker);
 	netdev_dbg(dev, "destroyed\n");
 }
@@ -168,6 +164,7 @@ static void tlsdev_setup(struct net_device *dev)
 static const struct nla_policy tlsdev_policy[IFLA_TLSDEV_MAX + 1] = {
 	[IFLA_TLSDEV_BACKEND] = { .type = NLA_NUL_STRING,
 				  .len = TLSDEV_BACKEND_NAME_MAX - 1 },
+	[IFLA_TLSDEV_TX_RESYNC] = NLA_POLICY_MAX(NLA_U8, TLSDEV_TX_RESYNC_REQUEST),
 };
 
 static int tlsdev_validate(struct nlattr *tb[], struct nlattr *data[],
@@ -234,6 +231,9 @@ static int tlsdev_newlink(struct net *src_net, struct net_device *dev,
 		return -ENOENT;
 	}
 
+	if (data && data[IFLA_TLSDEV_TX_RESYNC])
+		td->tx_resync = nla_get_u8(data[IFLA_TLSDEV_TX_RESYNC]);
+
 	td->dev = dev;
 	td->lower = lower;
 	eth_hw_addr_set(dev, lower->dev_addr);
@@ -270,14 +270,16 @@ err_unregister:
 
 static size_t tlsdev_get_size(const struct net_device *dev)
 {
-	return nla_total_size(TLSDEV_BACKEND_NAME_MAX);	/* IFLA_TLSDEV_BACKEND */
+	return nla_total_size(TLSDEV_BACKEND_NAME_MAX) +	/* _BACKEND */
+	       nla_total_size(sizeof(u8));			/* _TX_RESYNC */
 }
 
 static int tlsdev_fill_info(struct sk_buff *skb, const struct net_device *dev)
 {
 	const struct tlsdev *td = netdev_priv(dev);
 
-	if (nla_put_string(skb, IFLA_TLSDEV_BACKEND, td->be->name))
+	if (nla_put_string(skb, IFLA_TLSDEV_BACKEND, td->be->name) ||
+	    nla_put_u8(skb, IFLA_TLSDEV_TX_RESYNC, td->tx_resync))
 		return -EMSGSIZE;
 	return 0;
 }

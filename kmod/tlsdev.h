@@ -13,6 +13,7 @@
 
 #include "backend.h"
 #include "tracker.h"
+#include "uapi/tlsdev.h"
 
 /*
  * Device counters, one per-CPU array indexed by this enum. The ethtool
@@ -24,9 +25,23 @@ enum tlsdev_stat {
 	TLSDEV_TX_CTX,
 	TLSDEV_TX_DEL,
 	TLSDEV_TX_OOO,
+	TLSDEV_TX_DUMP_PACKETS,
+	TLSDEV_TX_DUMP_BYTES,
+	TLSDEV_TX_RESYNC_BYTES,
+	TLSDEV_TX_RESYNC_REQ,
+	TLSDEV_TX_RESYNC_DONE,
 	TLSDEV_TX_FALLBACK_PACKETS,
+	TLSDEV_TX_SKIP_NO_SYNC_DATA,
+	TLSDEV_TX_DROP_NO_SYNC_DATA,
+	TLSDEV_TX_DROP_BYPASS_REQ,
 	TLSDEV_TX_DROP_NO_MEM,
 	TLSDEV_TX_DROP_ENGINE,
+	TLSDEV_TX_CTX_REFUSED,
+	TLSDEV_FAULT_DROP,
+	TLSDEV_FAULT_DUP,
+	TLSDEV_FAULT_DELAY,
+	TLSDEV_FAULT_REPLAY,
+	TLSDEV_FAULT_ADD_FAIL,
 	TLSDEV_NUM_STATS
 };
 
@@ -36,51 +51,131 @@ struct tlsdev_pcpu_stats {
 };
 
 /**
+ * struct tlsdev_fault - fault injection of one device, set over netlink
+ * @tx_action: what to do (enum tlsdev_fault_action) with the @tx_nth
+ *	segment the device encrypts from now on, and then with every
+ *	@tx_every-th one after it (0: only once); 0 disables
+ * @tx_count: device-encrypted segments seen since the rule was set
+ * @add_fail: how many of the next tls_dev_add calls fail
+ * @ctx_limit: at most this many contexts on the device (0: no limit)
+ * @delayed: a segment held back by TLSDEV_FAULT_ACT_DELAY, sent after the
+ *	next one or when @delay_timer fires; under @delay_lock
+ *
+ * The configuration words are written under RTNL and read locklessly.
+ */
+struct tlsdev_fault {
+	u8 tx_action;
+	u32 tx_nth;
+	u32 tx_every;
+	atomic_t tx_count;
+	atomic_t add_fail;
+	u32 ctx_limit;
+	spinlock_t delay_lock;	/* @delayed */
+	struct sk_buff *delayed;
+	struct timer_list delay_timer;
+};
+
+/**
  * struct tlsdev - private part of a tlsdev net_device
  * @dev: the tlsdev device itself
  * @lower: the device underneath; set at creation under RTNL and held
- *	(dev_hold) until the tlsdev is unregistered, so the datapath reads
- *	it without further protection
+ *	(netdev_hold) until the tlsdev is unregistered, so the datapath
+ *	reads it without further protection
  * @be: the backend; its module is pinned for the device's lifetime
+ * @tx_resync: how out-of-sequence segments are handled
+ *	(enum tlsdev_tx_resync); set at creation
  * @stats: per-CPU counters, updated on the datapath, summed for ethtool
+ * @conns_lock: guards @conns and @nr_conns
+ * @conns: the offloaded connections (struct tlsdev_tx_conn.list)
+ * @nr_conns: length of @conns
+ * @fault: fault injection
  */
 struct tlsdev {
 	struct net_device *dev;
 	struct net_device *lower;
 	netdevice_tracker lower_tracker;
 	const struct tlsdev_backend *be;
+	u8 tx_resync;
 	struct tlsdev_pcpu_stats __percpu *stats;
+	spinlock_t conns_lock;	/* @conns, @nr_conns */
+	struct list_head conns;
+	unsigned int nr_conns;
+	struct tlsdev_fault fault;
 };
+
+/**
+ * struct tlsdev_stream - a position in a record stream and its engine state
+ * @tcp_seq: TCP sequence number of the next byte
+ * @trk: where @tcp_seq falls in the record stream
+ * @tag: tag of the current record, valid once its payload is done
+ * @be: backend stream state, tlsdev_backend.stream_size bytes
+ */
+struct tlsdev_stream {
+	u32 tcp_seq;
+	struct trk trk;
+	u8 tag[TLSDEV_TAG_SIZE];
+	u8 be[] __aligned(8);
+};
+
+/* Addresses of an offloaded connection, copied at tls_dev_add. */
+struct tlsdev_flow {
+	u16 family;
+	__be16 sport;
+	__be16 dport;
+	union {
+		__be32 v4;
+		struct in6_addr v6;
+	} saddr, daddr;
+};
+
+#define TLSDEV_REPLAY_CHUNK	1024
 
 /**
  * struct tlsdev_tx_conn - TX offload state of one socket
  * @lock: serialises the datapath of the connection; taken in softirq
- *	context from ndo_start_xmit
- * @tcp_seq: TCP sequence number of the next byte the engine expects
- * @trk: where @tcp_seq falls in the record stream
- * @tag: tag of the current record, valid once its payload is done
- * @broken: the engine failed mid-record; every further segment goes
- *	through the kernel's software fallback
+ *	context from ndo_start_xmit, with BH disabled elsewhere
+ * @main: the device's stream: just after the last segment it encrypted
+ *	in sequence
+ * @scratch: a second stream, to rebuild the state of an out-of-sequence
+ *	segment by replaying its record's prefix; swapped with @main when the
+ *	segment reaches beyond it
+ * @synced: @main is valid; false after an engine failure, and in request
+ *	mode from a resync request until the core's tls_dev_resync
+ * @ooo: segments that were not the next in sequence
+ * @replays: record prefixes replayed to resynchronise
+ * @chunk: where record prefixes are replayed (output discarded)
+ * @list: entry in tlsdev.conns
+ * @flow: addresses and ports, for the netlink dump
+ * @start_seq: first TCP sequence number of offloaded data
+ * @cipher_type: TLS_CIPHER_AES_GCM_128 or _256
+ * @salt: implicit part of the GCM nonce
  * @be: backend doing the crypto, same as the device's
- * @state: backend engine state, @be->state_size bytes
+ * @key: backend key state, @be->key_size bytes
  *
  * Allocated in tls_dev_add, freed in tls_dev_del. The TLS core only calls
  * tls_dev_del once no skb of the socket can reach ndo_start_xmit any more
  * (after the socket is destroyed, or after tls_device_down's
  * synchronize_net()), so the datapath needs no reference of its own.
+ * The socket itself may be gone before tls_dev_del: never keep a pointer.
  */
 struct tlsdev_tx_conn {
 	spinlock_t lock;	/* the datapath of this connection */
-	u32 tcp_seq;
-	struct trk trk;
-	u8 tag[TLSDEV_TAG_SIZE];
+	struct tlsdev_stream *main;
+	struct tlsdev_stream *scratch;
+	bool synced;
+	u64 ooo;
+	u64 replays;
+	u8 chunk[TLSDEV_REPLAY_CHUNK];
+
+	struct list_head list;
+	struct tlsdev_flow flow;
+	u32 start_seq;
+	u16 cipher_type;
 	u8 salt[TLSDEV_SALT_SIZE];
-	bool broken;
 	const struct tlsdev_backend *be;
-	u8 state[] __aligned(8);
+	u8 key[] __aligned(8);
 };
 
-/* Datapath counters: softirq context (BH disabled). */
 static inline void tlsdev_stats_add(struct tlsdev *td, enum tlsdev_stat i,
 				    u64 n)
 {
@@ -118,8 +213,16 @@ extern const struct tlsdev_ops tlsdev_tls_ops;
 
 /* tx.c */
 struct sk_buff *tlsdev_tx_offload(struct tlsdev *td, struct sk_buff *skb);
-int tlsdev_tx_conn_init(struct tlsdev_tx_conn *conn,
-			const struct tls_crypto_info *ci, u32 start_tcp_seq);
+void tlsdev_stream_reset(struct tlsdev_stream *st, u32 tcp_seq, u64 rec_sn);
+void tlsdev_xmit_lower(struct tlsdev *td, struct sk_buff *skb);
+
+/* fault.c */
+enum tlsdev_fault_action tlsdev_fault_tx(struct tlsdev *td);
+bool tlsdev_fault_add(struct tlsdev *td);
+void tlsdev_fault_delay(struct tlsdev *td, struct sk_buff *skb);
+void tlsdev_fault_flush(struct tlsdev *td);
+void tlsdev_fault_init(struct tlsdev *td);
+void tlsdev_fault_cleanup(struct tlsdev *td);
 
 /* backend registry, main.c */
 const struct tlsdev_backend *tlsdev_backend_get(const char *name);

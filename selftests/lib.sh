@@ -139,6 +139,23 @@ dev_stat()
 	nsx "$1" ethtool -S "$2" | awk -v k="$3:" '$1 == k { print $2 }'
 }
 
+# dev_snap NS DEV FILE: save the ethtool -S counters of DEV to FILE
+dev_snap()
+{
+	nsx "$1" ethtool -S "$2" |
+		awk -F': *' 'NF == 2 { gsub(/ /, "", $1); print $1, $2 }' >"$3"
+}
+
+# snap_delta BEFORE AFTER NAME: how much counter NAME grew between snapshots
+snap_delta()
+{
+	local a b
+
+	a=$(awk -v k="$3" '$1 == k { print $2 }' "$1")
+	b=$(awk -v k="$3" '$1 == k { print $2 }' "$2")
+	echo $((b - a))
+}
+
 # All contexts a device added have been deleted.
 dev_ctx_released()
 {

@@ -119,20 +119,25 @@ test_wire_is_ciphertext()
 
 test_retransmit()
 {
-	local ooo0 fb0 ooo1 fb1
+	local rc=0 c d
 
-	ooo0=$(dev_stat "$TX_NS" tls0 tx_tls_ooo)
-	fb0=$(dev_stat "$TX_NS" tls0 tx_tls_fallback_packets)
+	dev_snap "$TX_NS" tls0 "$WORK/before"
 	nsx "$TX_NS" tc qdisc add dev veth0 root netem loss 2% || return 1
-	xfer loss --bytes 16M -- --bytes 16M --require-offload tx --timeout 60
-	local rc=$?
+	xfer loss --bytes 16M -- --bytes 16M --require-offload tx --timeout 60 ||
+		rc=1
 	nsx "$TX_NS" tc qdisc del dev veth0 root
 	[ $rc -eq 0 ] || return 1
-	ooo1=$(dev_stat "$TX_NS" tls0 tx_tls_ooo)
-	fb1=$(dev_stat "$TX_NS" tls0 tx_tls_fallback_packets)
-	echo "tx_tls_ooo +$((ooo1 - ooo0)), fallback +$((fb1 - fb0))"
-	[ "$ooo1" -gt "$ooo0" ] || fail "2% loss caused no out-of-order segment"
-	[ "$fb1" -gt "$fb0" ] || fail "no segment went through the fallback"
+	dev_snap "$TX_NS" tls0 "$WORK/after"
+	for c in tx_tls_ooo tx_tls_dump_packets tx_tls_dump_bytes \
+		 tx_tls_fallback_packets tx_tls_drop_no_sync_data; do
+		echo "$c +$(snap_delta "$WORK/before" "$WORK/after" $c)"
+	done
+	d() { snap_delta "$WORK/before" "$WORK/after" "$1"; }
+	[ "$(d tx_tls_ooo)" -gt 0 ] || fail "2% loss caused no out-of-order segment"
+	[ "$(d tx_tls_dump_packets)" -gt 0 ] || fail "the device never replayed a record"
+	[ "$(d tx_tls_fallback_packets)" -eq 0 ] ||
+		fail "replay mode used the software fallback"
+	[ "$(d tx_tls_drop_no_sync_data)" -eq 0 ] || fail "segments dropped for no record"
 }
 
 test_offload_off()
@@ -165,7 +170,7 @@ run_test "tx: 64 MiB AES-128 IPv4, offloaded and intact" test_bulk
 run_test "tx: writes of 1..16384 bytes" test_small_writes
 run_test "tx: AES-256 IPv6 sendfile" test_aes256_ipv6_sendfile
 run_test "tx: the wire carries ciphertext" test_wire_is_ciphertext
-run_test "tx: retransmissions under 2% loss stay intact" test_retransmit
+run_test "tx: 2% loss, the device replays records, data intact" test_retransmit
 run_test "tx: offload off gives software kTLS" test_offload_off
 run_test "tx: every context is released" test_released
 ksft_exit

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
  * tlsdev userspace API: rtnetlink link attributes (IFLA_INFO_DATA of
- * link kind "tlsdev").
+ * link kind "tlsdev") and the values they take.
  */
 #ifndef _UAPI_LINUX_TLSDEV_H
 #define _UAPI_LINUX_TLSDEV_H
@@ -9,9 +9,35 @@
 #define TLSDEV_LINK_KIND	"tlsdev"
 #define TLSDEV_BACKEND_NAME_MAX	16	/* including the terminating NUL */
 
+/* How a device handles TX segments that are not the next in sequence. */
+enum tlsdev_tx_resync {
+	/*
+	 * The device rebuilds its state for the segment by replaying the
+	 * record prefix from the TLS core's record list, as mlx5 does.
+	 */
+	TLSDEV_TX_RESYNC_REPLAY,
+	/*
+	 * The segment goes through the kernel's software fallback; after a
+	 * forward jump the device asks the core for a resync at the next
+	 * record (tls_offload_tx_resync_request), as nfp and funeth do.
+	 */
+	TLSDEV_TX_RESYNC_REQUEST,
+};
+
+/* What fault injection does with a segment the device encrypted. */
+enum tlsdev_fault_action {
+	TLSDEV_FAULT_ACT_NONE,
+	TLSDEV_FAULT_ACT_DROP,		/* lose it after encryption */
+	TLSDEV_FAULT_ACT_DUP,		/* send it twice */
+	TLSDEV_FAULT_ACT_DELAY,		/* send it after the next one */
+	TLSDEV_FAULT_ACT_REPLAY,	/* resync for it as if out of order */
+	__TLSDEV_FAULT_ACT_MAX,
+};
+
 enum {
 	IFLA_TLSDEV_UNSPEC,
 	IFLA_TLSDEV_BACKEND,		/* string: emu, ... */
+	IFLA_TLSDEV_TX_RESYNC,		/* u8: enum tlsdev_tx_resync */
 	__IFLA_TLSDEV_MAX,
 };
 
