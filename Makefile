@@ -21,7 +21,7 @@ KMAKE = $(MAKE) -C $(KDIR) M=$(TOP) W=1
 PREFIX ?= /usr/local
 VMRUN := $(TOP)/scripts/vm-run
 # the modules every VM run loads; add e.g. VMFLAGS=--kvm
-MODULES := kmod/tlsdev.ko kmod/tlsdev_emu.ko
+MODULES := kmod/tlsdev.ko kmod/tlsdev_emu.ko kmod/tlsdev_mlx5.ko kmod/tlsdev_null.ko
 VMRUN_ARGS = $(foreach m,$(MODULES),--insmod $(TOP)/$(m)) $(VMFLAGS)
 
 .PHONY: all deps modules user selftests unit lint vmtest check demo \

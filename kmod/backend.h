@@ -41,6 +41,8 @@ struct tlsdev_key {
  * @rec_begin: start a record on @stream: @nonce is salt || explicit nonce,
  *	@aad the TLS 1.2 additional data (sequence, type, version, length)
  * @encrypt: encrypt the next @len payload bytes of the record in place
+ * @decrypt: decrypt them in place, authenticating the ciphertext; NULL if
+ *	the backend does no RX
  * @rec_end: after the last payload byte, write the record's tag to @tag
  * @list: entry in the backend list, under the registry mutex
  *
@@ -58,6 +60,7 @@ struct tlsdev_backend {
 	int (*rec_begin)(void *key, void *stream, const u8 *nonce,
 			 const u8 *aad, unsigned int aad_len);
 	int (*encrypt)(void *key, void *stream, u8 *buf, unsigned int len);
+	int (*decrypt)(void *key, void *stream, u8 *buf, unsigned int len);
 	int (*rec_end)(void *key, void *stream, u8 *tag);
 	struct list_head list;
 };

@@ -9,7 +9,7 @@
 
 #include "tlsdev.h"
 
-static const char tlsdev_stat_names[][ETH_GSTRING_LEN] = {
+const char tlsdev_stat_names[][ETH_GSTRING_LEN] = {
 	[TLSDEV_TX_ENCRYPTED_PACKETS]	= "tx_tls_encrypted_packets",
 	[TLSDEV_TX_ENCRYPTED_BYTES]	= "tx_tls_encrypted_bytes",
 	[TLSDEV_TX_CTX]			= "tx_tls_ctx",
@@ -32,6 +32,17 @@ static const char tlsdev_stat_names[][ETH_GSTRING_LEN] = {
 	[TLSDEV_FAULT_DELAY]		= "fault_delay",
 	[TLSDEV_FAULT_REPLAY]		= "fault_replay",
 	[TLSDEV_FAULT_ADD_FAIL]		= "fault_add_fail",
+	[TLSDEV_RX_DECRYPTED_PACKETS]	= "rx_tls_decrypted_packets",
+	[TLSDEV_RX_DECRYPTED_BYTES]	= "rx_tls_decrypted_bytes",
+	[TLSDEV_RX_CTX]			= "rx_tls_ctx",
+	[TLSDEV_RX_DEL]			= "rx_tls_del",
+	[TLSDEV_RX_OOO]			= "rx_tls_ooo",
+	[TLSDEV_RX_SYNC_LOST]		= "rx_tls_sync_lost",
+	[TLSDEV_RX_AUTH_FAIL]		= "rx_tls_auth_fail",
+	[TLSDEV_RX_RESYNC_REQ_PKT]	= "rx_tls_resync_req_pkt",
+	[TLSDEV_RX_RESYNC_RES_OK]	= "rx_tls_resync_res_ok",
+	[TLSDEV_RX_RESYNC_RES_SKIP]	= "rx_tls_resync_res_skip",
+	[TLSDEV_RX_ERR]			= "rx_tls_err",
 };
 
 static_assert(ARRAY_SIZE(tlsdev_stat_names) == TLSDEV_NUM_STATS);

@@ -101,8 +101,14 @@ static int __init tlsdev_init(void)
 	if (err)
 		goto err_notifier;
 
+	err = tlsdev_nl_init();
+	if (err)
+		goto err_link;
+
 	return 0;
 
+err_link:
+	rtnl_link_unregister(&tlsdev_link_ops);
 err_notifier:
 	tlsdev_notifier_exit();
 	return err;
@@ -110,6 +116,7 @@ err_notifier:
 
 static void __exit tlsdev_exit(void)
 {
+	tlsdev_nl_exit();
 	rtnl_link_unregister(&tlsdev_link_ops);
 	tlsdev_notifier_exit();
 	rcu_barrier();

@@ -15,7 +15,7 @@
 
 #define TLSDEV_FEATURES (NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_RXCSUM | \
 			 NETIF_F_HIGHDMA | NETIF_F_GSO_SOFTWARE |	   \
-			 NETIF_F_HW_TLS_TX)
+			 NETIF_F_HW_TLS_TX | NETIF_F_HW_TLS_RX)
 
 static netdev_tx_t tlsdev_start_xmit(struct sk_buff *skb,
 				     struct net_device *dev)
@@ -47,8 +47,10 @@ static rx_handler_result_t tlsdev_handle_frame(struct sk_buff **pskb)
 		DEV_STATS_INC(td->dev, rx_dropped);
 		return RX_HANDLER_CONSUMED;
 	}
-	*pskb = skb;
 	skb->dev = td->dev;
+	if (READ_ONCE(td->nr_rx_conns))
+		skb = tlsdev_rx(td, skb);
+	*pskb = skb;
 	dev_sw_netstats_rx_add(td->dev, skb->len);
 	return RX_HANDLER_ANOTHER;
 }
@@ -106,6 +108,7 @@ static int tlsdev_init(struct net_device *dev)
 
 	spin_lock_init(&td->conns_lock);
 	INIT_LIST_HEAD(&td->conns);
+	hash_init(td->rx_hash);
 	tlsdev_fault_init(td);
 	netdev_hold(td->lower, &td->lower_tracker, GFP_KERNEL);
 	return 0;
@@ -165,6 +168,7 @@ static const struct nla_policy tlsdev_policy[IFLA_TLSDEV_MAX + 1] = {
 	[IFLA_TLSDEV_BACKEND] = { .type = NLA_NUL_STRING,
 				  .len = TLSDEV_BACKEND_NAME_MAX - 1 },
 	[IFLA_TLSDEV_TX_RESYNC] = NLA_POLICY_MAX(NLA_U8, TLSDEV_TX_RESYNC_REQUEST),
+	[IFLA_TLSDEV_RX_RESYNC] = NLA_POLICY_MAX(NLA_U8, TLSDEV_RX_RESYNC_HINT),
 };
 
 static int tlsdev_validate(struct nlattr *tb[], struct nlattr *data[],
@@ -233,6 +237,8 @@ static int tlsdev_newlink(struct net *src_net, struct net_device *dev,
 
 	if (data && data[IFLA_TLSDEV_TX_RESYNC])
 		td->tx_resync = nla_get_u8(data[IFLA_TLSDEV_TX_RESYNC]);
+	if (data && data[IFLA_TLSDEV_RX_RESYNC])
+		td->rx_resync = nla_get_u8(data[IFLA_TLSDEV_RX_RESYNC]);
 
 	td->dev = dev;
 	td->lower = lower;
@@ -271,7 +277,8 @@ err_unregister:
 static size_t tlsdev_get_size(const struct net_device *dev)
 {
 	return nla_total_size(TLSDEV_BACKEND_NAME_MAX) +	/* _BACKEND */
-	       nla_total_size(sizeof(u8));			/* _TX_RESYNC */
+	       nla_total_size(sizeof(u8)) +			/* _TX_RESYNC */
+	       nla_total_size(sizeof(u8));			/* _RX_RESYNC */
 }
 
 static int tlsdev_fill_info(struct sk_buff *skb, const struct net_device *dev)
@@ -279,7 +286,8 @@ static int tlsdev_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	const struct tlsdev *td = netdev_priv(dev);
 
 	if (nla_put_string(skb, IFLA_TLSDEV_BACKEND, td->be->name) ||
-	    nla_put_u8(skb, IFLA_TLSDEV_TX_RESYNC, td->tx_resync))
+	    nla_put_u8(skb, IFLA_TLSDEV_TX_RESYNC, td->tx_resync) ||
+	    nla_put_u8(skb, IFLA_TLSDEV_RX_RESYNC, td->rx_resync))
 		return -EMSGSIZE;
 	return 0;
 }

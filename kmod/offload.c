@@ -12,6 +12,7 @@
 
 /* The driver state area of the TLS context holds a pointer to ours. */
 static_assert(sizeof(struct tlsdev_tx_conn *) <= TLS_DRIVER_STATE_SIZE_TX);
+static_assert(sizeof(struct tlsdev_rx_conn *) <= TLS_DRIVER_STATE_SIZE_RX);
 
 static struct tlsdev_tx_conn **tlsdev_tx_conn_slot(struct tls_context *ctx)
 {
@@ -105,33 +106,18 @@ static void tlsdev_ctx_put(struct tlsdev *td, struct tlsdev_tx_conn *conn)
 	spin_unlock(&td->conns_lock);
 }
 
-static int tlsdev_tls_dev_add(struct net_device *dev, struct sock *sk,
-			      enum tls_offload_ctx_dir direction,
-			      struct tls_crypto_info *ci, u32 start_tcp_seq)
+static int tlsdev_tx_add(struct net_device *dev, struct sock *sk,
+			 struct tlsdev_key *key, u64 rec_sn, u32 start_tcp_seq)
 {
 	struct tlsdev *td = netdev_priv(dev);
 	const struct tlsdev_backend *be = td->be;
 	struct tlsdev_tx_conn *conn;
-	struct tlsdev_key key;
-	u64 rec_sn;
 	int err;
 
-	if (direction != TLS_OFFLOAD_CTX_DIR_TX)
-		return -EOPNOTSUPP;
-
-	if (tlsdev_fault_add(td)) {
-		tlsdev_stats_inc_ctl(td, TLSDEV_FAULT_ADD_FAIL);
-		return -EIO;
-	}
-
-	err = tlsdev_key_from_info(ci, &key, &rec_sn);
-	if (err)
-		goto out;
-
-	err = -ENOMEM;
 	conn = kzalloc(struct_size(conn, key, be->key_size), GFP_KERNEL);
 	if (!conn)
-		goto out;
+		return -ENOMEM;
+	err = -ENOMEM;
 	conn->main = tlsdev_stream_alloc(be);
 	conn->scratch = tlsdev_stream_alloc(be);
 	if (!conn->main || !conn->scratch)
@@ -141,12 +127,12 @@ static int tlsdev_tls_dev_add(struct net_device *dev, struct sock *sk,
 	tlsdev_stream_reset(conn->main, start_tcp_seq, rec_sn);
 	conn->synced = true;
 	conn->start_seq = start_tcp_seq;
-	conn->cipher_type = key.cipher_type;
-	memcpy(conn->salt, key.salt, sizeof(conn->salt));
+	conn->cipher_type = key->cipher_type;
+	memcpy(conn->salt, key->salt, sizeof(conn->salt));
 	tlsdev_flow_from_sk(&conn->flow, sk);
 	conn->be = be;
 
-	err = be->init(conn->key, &key);
+	err = be->init(conn->key, key);
 	if (err)
 		goto err_free;
 
@@ -159,17 +145,141 @@ static int tlsdev_tls_dev_add(struct net_device *dev, struct sock *sk,
 	*tlsdev_tx_conn_slot(tls_get_ctx(sk)) = conn;
 	tlsdev_stats_inc_ctl(td, TLSDEV_TX_CTX);
 	netdev_dbg(dev, "tx conn %p created\n", conn);
-	goto out;
+	return 0;
 
 err_be:
 	be->free(conn->key);
 err_free:
 	tlsdev_tx_conn_free(conn);
-out:
+	return err;
+}
+
+static struct tlsdev_rx_conn **tlsdev_rx_conn_slot(struct tls_context *ctx)
+{
+	return __tls_driver_ctx(ctx, TLS_OFFLOAD_CTX_DIR_RX);
+}
+
+/* As seen on received packets: the peer is the source. */
+static void tlsdev_rx_flow_from_sk(struct tlsdev_flow *flow,
+				   const struct sock *sk)
+{
+	struct tlsdev_flow local;
+
+	tlsdev_flow_from_sk(&local, sk);
+	flow->family = local.family;
+	flow->sport = local.dport;
+	flow->dport = local.sport;
+	flow->saddr = local.daddr;
+	flow->daddr = local.saddr;
+}
+
+static int tlsdev_rx_add(struct net_device *dev, struct sock *sk,
+			 struct tlsdev_key *key, u64 rec_sn, u32 start_tcp_seq)
+{
+	struct tlsdev *td = netdev_priv(dev);
+	const struct tlsdev_backend *be = td->be;
+	struct tlsdev_rx_conn *conn;
+	int err;
+
+	if (!be->decrypt)
+		return -EOPNOTSUPP;
+
+	conn = kzalloc(struct_size(conn, key, be->key_size), GFP_KERNEL);
+	if (!conn)
+		return -ENOMEM;
+	conn->st = tlsdev_stream_alloc(be);
+	if (!conn->st) {
+		err = -ENOMEM;
+		goto err_free;
+	}
+
+	spin_lock_init(&conn->lock);
+	tlsdev_stream_reset(conn->st, start_tcp_seq, rec_sn);
+	conn->state = TLSDEV_RX_SYNC;
+	conn->rec_known = true;
+	conn->sk = sk;
+	conn->cipher_type = key->cipher_type;
+	memcpy(conn->salt, key->salt, sizeof(conn->salt));
+	tlsdev_rx_flow_from_sk(&conn->flow, sk);
+	conn->be = be;
+
+	err = be->init(conn->key, key);
+	if (err)
+		goto err_free;
+
+	if (td->rx_resync == TLSDEV_RX_RESYNC_HINT)
+		tls_offload_rx_resync_set_type(sk,
+					       TLS_OFFLOAD_SYNC_TYPE_CORE_NEXT_HINT);
+	*tlsdev_rx_conn_slot(tls_get_ctx(sk)) = conn;
+
+	spin_lock(&td->conns_lock);
+	tlsdev_rx_conn_hash(td, conn);
+	WRITE_ONCE(td->nr_rx_conns, td->nr_rx_conns + 1);
+	spin_unlock(&td->conns_lock);
+
+	tlsdev_stats_inc_ctl(td, TLSDEV_RX_CTX);
+	netdev_dbg(dev, "rx conn %p created\n", conn);
+	return 0;
+
+err_free:
+	kfree_sensitive(conn->st);
+	kfree_sensitive(conn);
+	return err;
+}
+
+static int tlsdev_tls_dev_add(struct net_device *dev, struct sock *sk,
+			      enum tls_offload_ctx_dir direction,
+			      struct tls_crypto_info *ci, u32 start_tcp_seq)
+{
+	struct tlsdev *td = netdev_priv(dev);
+	struct tlsdev_key key;
+	u64 rec_sn;
+	int err;
+
+	if (tlsdev_fault_add(td)) {
+		tlsdev_stats_inc_ctl(td, TLSDEV_FAULT_ADD_FAIL);
+		return -EIO;
+	}
+
+	err = tlsdev_key_from_info(ci, &key, &rec_sn);
+	if (!err && direction == TLS_OFFLOAD_CTX_DIR_TX)
+		err = tlsdev_tx_add(dev, sk, &key, rec_sn, start_tcp_seq);
+	else if (!err)
+		err = tlsdev_rx_add(dev, sk, &key, rec_sn, start_tcp_seq);
 	memzero_explicit(&key, sizeof(key));
 	if (err)
-		netdev_dbg(dev, "tx conn not added: %d\n", err);
+		netdev_dbg(dev, "%s conn not added: %d\n",
+			   direction == TLS_OFFLOAD_CTX_DIR_TX ? "tx" : "rx", err);
 	return err;
+}
+
+static void tlsdev_rx_conn_free_rcu(struct rcu_head *head)
+{
+	kfree(container_of(head, struct tlsdev_rx_conn, rcu));
+}
+
+/*
+ * The datapath may still find @conn under RCU, but sees its socket gone
+ * under its lock and touches nothing else: the stream and keys go now,
+ * the connection itself after a grace period.
+ */
+static void tlsdev_rx_del(struct tlsdev *td, struct tlsdev_rx_conn *conn)
+{
+	spin_lock(&td->conns_lock);
+	hash_del_rcu(&conn->hnode);
+	WRITE_ONCE(td->nr_rx_conns, td->nr_rx_conns - 1);
+	spin_unlock(&td->conns_lock);
+
+	spin_lock_bh(&conn->lock);
+	conn->sk = NULL;
+	spin_unlock_bh(&conn->lock);
+
+	conn->be->free(conn->key);
+	kfree_sensitive(conn->st);
+	conn->st = NULL;
+	call_rcu(&conn->rcu, tlsdev_rx_conn_free_rcu);
+	tlsdev_stats_inc_ctl(td, TLSDEV_RX_DEL);
+	netdev_dbg(td->dev, "rx conn %p destroyed\n", conn);
 }
 
 static void tlsdev_tls_dev_del(struct net_device *dev, struct tls_context *ctx,
@@ -178,8 +288,10 @@ static void tlsdev_tls_dev_del(struct net_device *dev, struct tls_context *ctx,
 	struct tlsdev *td = netdev_priv(dev);
 	struct tlsdev_tx_conn *conn;
 
-	if (WARN_ON_ONCE(direction != TLS_OFFLOAD_CTX_DIR_TX))
+	if (direction == TLS_OFFLOAD_CTX_DIR_RX) {
+		tlsdev_rx_del(td, *tlsdev_rx_conn_slot(ctx));
 		return;
+	}
 
 	conn = *tlsdev_tx_conn_slot(ctx);
 	tlsdev_ctx_put(td, conn);
@@ -190,8 +302,8 @@ static void tlsdev_tls_dev_del(struct net_device *dev, struct tls_context *ctx,
 }
 
 /*
- * Request mode: the core tells us where the next record starts, after we
- * asked with tls_offload_tx_resync_request(). Process context.
+ * TX, request mode: the core tells us where the next record starts, after
+ * we asked with tls_offload_tx_resync_request(). RX: see rx.c.
  */
 static int tlsdev_tls_dev_resync(struct net_device *dev, struct sock *sk,
 				 u32 seq, u8 *rcd_sn,
@@ -200,8 +312,9 @@ static int tlsdev_tls_dev_resync(struct net_device *dev, struct sock *sk,
 	struct tlsdev *td = netdev_priv(dev);
 	struct tlsdev_tx_conn *conn;
 
-	if (direction != TLS_OFFLOAD_CTX_DIR_TX)
-		return -EOPNOTSUPP;
+	if (direction == TLS_OFFLOAD_CTX_DIR_RX)
+		return tlsdev_rx_resync(td, *tlsdev_rx_conn_slot(tls_get_ctx(sk)),
+					seq, get_unaligned_be64(rcd_sn));
 
 	conn = *tlsdev_tx_conn_slot(tls_get_ctx(sk));
 	spin_lock_bh(&conn->lock);

@@ -6,6 +6,8 @@
 #ifndef _TLSDEV_H
 #define _TLSDEV_H
 
+#include <linux/ethtool.h>
+#include <linux/hashtable.h>
 #include <linux/netdevice.h>
 #include <linux/spinlock.h>
 #include <linux/u64_stats_sync.h>
@@ -42,6 +44,17 @@ enum tlsdev_stat {
 	TLSDEV_FAULT_DELAY,
 	TLSDEV_FAULT_REPLAY,
 	TLSDEV_FAULT_ADD_FAIL,
+	TLSDEV_RX_DECRYPTED_PACKETS,
+	TLSDEV_RX_DECRYPTED_BYTES,
+	TLSDEV_RX_CTX,
+	TLSDEV_RX_DEL,
+	TLSDEV_RX_OOO,
+	TLSDEV_RX_SYNC_LOST,
+	TLSDEV_RX_AUTH_FAIL,
+	TLSDEV_RX_RESYNC_REQ_PKT,
+	TLSDEV_RX_RESYNC_RES_OK,
+	TLSDEV_RX_RESYNC_RES_SKIP,
+	TLSDEV_RX_ERR,
 	TLSDEV_NUM_STATS
 };
 
@@ -85,9 +98,14 @@ struct tlsdev_fault {
  * @tx_resync: how out-of-sequence segments are handled
  *	(enum tlsdev_tx_resync); set at creation
  * @stats: per-CPU counters, updated on the datapath, summed for ethtool
- * @conns_lock: guards @conns and @nr_conns
+ * @rx_resync: how RX sync is regained (enum tlsdev_rx_resync); set at
+ *	creation
+ * @conns_lock: guards @conns, @nr_conns, @nr_rx_conns and writers of
+ *	@rx_hash
  * @conns: the offloaded connections (struct tlsdev_tx_conn.list)
  * @nr_conns: length of @conns
+ * @nr_rx_conns: connections in @rx_hash; read locklessly on the datapath
+ * @rx_hash: RX-offloaded connections by 4-tuple; RCU on the datapath
  * @fault: fault injection
  */
 struct tlsdev {
@@ -96,10 +114,13 @@ struct tlsdev {
 	netdevice_tracker lower_tracker;
 	const struct tlsdev_backend *be;
 	u8 tx_resync;
+	u8 rx_resync;
 	struct tlsdev_pcpu_stats __percpu *stats;
-	spinlock_t conns_lock;	/* @conns, @nr_conns */
+	spinlock_t conns_lock;	/* @conns, @nr_conns, @nr_rx_conns, @rx_hash */
 	struct list_head conns;
 	unsigned int nr_conns;
+	unsigned int nr_rx_conns;
+	DECLARE_HASHTABLE(rx_hash, 8);
 	struct tlsdev_fault fault;
 };
 
@@ -176,6 +197,53 @@ struct tlsdev_tx_conn {
 	u8 key[] __aligned(8);
 };
 
+enum tlsdev_rx_state {
+	TLSDEV_RX_SYNC,		/* following the stream */
+	TLSDEV_RX_SEARCH,	/* lost: scanning (request mode) or waiting */
+	TLSDEV_RX_CONFIRM,	/* following a candidate the core must confirm */
+	TLSDEV_RX_HINT,		/* waiting for the record start the core named */
+};
+
+/**
+ * struct tlsdev_rx_conn - RX offload state of one socket
+ * @hnode: entry in tlsdev.rx_hash
+ * @flow: the 4-tuple as received: source is the peer
+ * @lock: serialises the datapath (softirq) and tls_dev_resync
+ * @sk: the socket, for resync requests; valid until tls_dev_del, which
+ *	clears it under @lock: nothing else of the connection but @lock may
+ *	be touched once it is NULL
+ * @st: the stream: where the next expected byte falls
+ * @state: enum tlsdev_rx_state
+ * @rec_known: the record numbers of @st are right
+ * @crypto: the record in progress is being decrypted
+ * @cand_seq: request mode: the header the core was asked to confirm
+ * @hint_seq: hint mode: where the core said a record starts
+ * @hint_rec_sn: and its number
+ * @rcu: frees the connection after tls_dev_del
+ * @cipher_type: TLS_CIPHER_AES_GCM_128 or _256
+ * @salt: implicit part of the GCM nonce
+ * @be: backend doing the crypto
+ * @key: backend key state
+ */
+struct tlsdev_rx_conn {
+	struct hlist_node hnode;
+	struct tlsdev_flow flow;
+	spinlock_t lock;	/* datapath and resync */
+	struct sock *sk;
+	struct tlsdev_stream *st;
+	u8 state;
+	bool rec_known;
+	bool crypto;
+	u32 cand_seq;
+	u32 hint_seq;
+	u64 hint_rec_sn;
+	struct rcu_head rcu;
+	u16 cipher_type;
+	u8 salt[TLSDEV_SALT_SIZE];
+	const struct tlsdev_backend *be;
+	u8 key[] __aligned(8);
+};
+
 static inline void tlsdev_stats_add(struct tlsdev *td, enum tlsdev_stat i,
 				    u64 n)
 {
@@ -207,6 +275,11 @@ void tlsdev_notifier_exit(void);
 
 /* ethtool.c */
 extern const struct ethtool_ops tlsdev_ethtool_ops;
+extern const char tlsdev_stat_names[][ETH_GSTRING_LEN];
+
+/* netlink.c */
+int tlsdev_nl_init(void);
+void tlsdev_nl_exit(void);
 
 /* offload.c */
 extern const struct tlsdev_ops tlsdev_tls_ops;
@@ -215,6 +288,12 @@ extern const struct tlsdev_ops tlsdev_tls_ops;
 struct sk_buff *tlsdev_tx_offload(struct tlsdev *td, struct sk_buff *skb);
 void tlsdev_stream_reset(struct tlsdev_stream *st, u32 tcp_seq, u64 rec_sn);
 void tlsdev_xmit_lower(struct tlsdev *td, struct sk_buff *skb);
+
+/* rx.c */
+struct sk_buff *tlsdev_rx(struct tlsdev *td, struct sk_buff *skb);
+void tlsdev_rx_conn_hash(struct tlsdev *td, struct tlsdev_rx_conn *conn);
+int tlsdev_rx_resync(struct tlsdev *td, struct tlsdev_rx_conn *conn, u32 seq,
+		     u64 rec_sn);
 
 /* fault.c */
 enum tlsdev_fault_action tlsdev_fault_tx(struct tlsdev *td);

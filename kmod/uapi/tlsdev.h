@@ -24,6 +24,20 @@ enum tlsdev_tx_resync {
 	TLSDEV_TX_RESYNC_REQUEST,
 };
 
+/* How a device regains RX sync after losing it (loss beyond a record). */
+enum tlsdev_rx_resync {
+	/*
+	 * The device scans for a record header and asks the core to
+	 * confirm it (TLS_OFFLOAD_SYNC_TYPE_DRIVER_REQ).
+	 */
+	TLSDEV_RX_RESYNC_REQUEST,
+	/*
+	 * The core names the next record start when records keep arriving
+	 * encrypted (TLS_OFFLOAD_SYNC_TYPE_CORE_NEXT_HINT), as for nfp.
+	 */
+	TLSDEV_RX_RESYNC_HINT,
+};
+
 /* What fault injection does with a segment the device encrypted. */
 enum tlsdev_fault_action {
 	TLSDEV_FAULT_ACT_NONE,
@@ -38,6 +52,7 @@ enum {
 	IFLA_TLSDEV_UNSPEC,
 	IFLA_TLSDEV_BACKEND,		/* string: emu, ... */
 	IFLA_TLSDEV_TX_RESYNC,		/* u8: enum tlsdev_tx_resync */
+	IFLA_TLSDEV_RX_RESYNC,		/* u8: enum tlsdev_rx_resync */
 	__IFLA_TLSDEV_MAX,
 };
 
