@@ -593,9 +593,9 @@ static int tlsdev_nl_fault_check(struct nlattr *nest, struct nlattr **tb,
 	struct nlattr *rule = tb[TLSDEV_A_FAULT_TX_NTH] ?:
 			      tb[TLSDEV_A_FAULT_TX_EVERY];
 
-	if (!action && !tb[TLSDEV_A_FAULT_ADD_FAIL] &&
-	    !tb[TLSDEV_A_FAULT_CTX_LIMIT]) {
-		NL_SET_ERR_MSG_ATTR(extack, nest, "no fault setting given");
+	if (rule && !active) {
+		NL_SET_ERR_MSG_ATTR(extack, rule,
+				    "tx-nth and tx-every need a tx action other than none");
 		return -EINVAL;
 	}
 	if (active && !tb[TLSDEV_A_FAULT_TX_NTH]) {
@@ -603,9 +603,9 @@ static int tlsdev_nl_fault_check(struct nlattr *nest, struct nlattr **tb,
 		NL_SET_ERR_ATTR_MISS(extack, nest, TLSDEV_A_FAULT_TX_NTH);
 		return -EINVAL;
 	}
-	if (rule && !active) {
-		NL_SET_ERR_MSG_ATTR(extack, rule,
-				    "tx-nth and tx-every need a tx action other than none");
+	if (!action && !tb[TLSDEV_A_FAULT_ADD_FAIL] &&
+	    !tb[TLSDEV_A_FAULT_CTX_LIMIT]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "no fault setting given");
 		return -EINVAL;
 	}
 	return 0;

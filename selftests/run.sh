@@ -9,7 +9,7 @@
 
 cd "$(dirname "$0")" || exit 1
 
-TESTS=(link.sh tls_tx.sh tx.sh)
+TESTS=(tx_resync.sh tx_wrap.sh rx.sh link.sh tls_tx.sh tx.sh tx_many.sh backends.sh ctl.sh handshake.sh)
 [ $# -gt 0 ] && TESTS=("$@")
 TEST_TIMEOUT=${TEST_TIMEOUT:-900}
 failed=0

@@ -53,6 +53,7 @@ const char *rc_name(int rc)
 	case RC_SETUP:   return "setup";
 	case RC_OFFLOAD: return "offload";
 	case RC_TIMEOUT: return "timeout";
+	case RC_HANDSHAKE: return "handshake";
 	}
 	return "unknown";
 }

@@ -19,6 +19,7 @@ enum rc_code {
 	RC_SETUP   = 3, /* resolve/connect/listen/ULP/setsockopt/file error */
 	RC_OFFLOAD = 4, /* offload requirement not met */
 	RC_TIMEOUT = 5, /* a blocking step timed out */
+	RC_HANDSHAKE = 6, /* TLS handshake failed or was rejected by the peer */
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

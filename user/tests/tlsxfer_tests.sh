@@ -6,8 +6,10 @@
 #   tests/tlsxfer_tests.sh [--tlsxfer PATH] [--quick] [GROUP...]
 #
 # Groups: cli (options, help, exit codes), tcp (plain TCP transfers),
-# ktls (static kTLS; skipped when the kernel has no "tls" ULP).  Default:
-# all three.  --quick uses smaller transfers.  kTLS under QEMU/TCG is slow
+# tls (OpenSSL handshakes in userspace TLS: versions, mTLS, SNI, ALPN,
+# echo, failures; certificates from scripts/mkcerts.sh), ktls (static kTLS
+# and the handshake modes ktls/ktls-openssl; skipped when the kernel has no
+# "tls" ULP).  Default: all four.  --quick uses smaller transfers.  kTLS under QEMU/TCG is slow
 # (a few MB/s), so sizes stay small.  Prints PASS/FAIL/SKIP per case and
 # "N passed, M failed, K skipped" last; exits 1 on any failure.
 #
@@ -28,7 +30,7 @@ while [ $# -gt 0 ]; do
 	*) GROUPS_SEL+=("$1"); shift ;;
 	esac
 done
-[ ${#GROUPS_SEL[@]} -eq 0 ] && GROUPS_SEL=(cli tcp ktls)
+[ ${#GROUPS_SEL[@]} -eq 0 ] && GROUPS_SEL=(cli tcp tls ktls)
 TLSXFER=$(readlink -f -- "$TLSXFER")
 [ -x "$TLSXFER" ] || { echo "tlsxfer_tests: $TLSXFER not built" >&2; exit 2; }
 
@@ -166,6 +168,29 @@ group_cli() {
 	expect_rc addr-unbracketed-v6 2 "$X" client --connect ::1:4433 --mode tcp
 	expect_rc addr-v6-no-port 2 "$X" client --connect '[::1]' --mode tcp
 	expect_rc v6-with-4 2 "$X" client --connect '[::1]:4433' -4 --mode tcp
+	# handshake-mode options
+	expect_rc cert-with-tcp 2 "$X" client --connect 127.0.0.1:1 --mode tcp --ca /etc/hostname
+	expect_rc cert-with-static 2 "$X" server --cert /etc/hostname
+	expect_rc tls-server-needs-cert 2 "$X" server --mode openssl
+	expect_rc no-verify-on-server 2 "$X" server --mode openssl --no-verify
+	expect_rc tls-version-bad 2 "$X" client --connect 127.0.0.1:1 --mode openssl --tls 1.1
+	expect_rc alpn-empty 2 "$X" client --connect 127.0.0.1:1 --mode openssl --alpn ''
+	expect_rc alpn-empty-item 2 "$X" client --connect 127.0.0.1:1 --mode openssl --alpn h2,,x
+	expect_rc sni-empty 2 "$X" client --connect 127.0.0.1:1 --mode openssl --sni ''
+	expect_rc require-ktls-openssl 2 "$X" client --connect 127.0.0.1:1 --mode openssl --require-ktls
+	expect_rc require-offload-openssl 2 "$X" client --connect 127.0.0.1:1 --mode openssl --require-offload tx
+	expect_rc cert-key-alone 2 "$X" client --connect 127.0.0.1:1 --mode openssl --cert-key /etc/hostname
+	expect_rc echo-reverse 2 "$X" client --connect 127.0.0.1:1 --mode tcp --echo --reverse
+	expect_rc echo-big-writes 2 "$X" client --connect 127.0.0.1:1 --mode tcp --echo --write-size 1M
+	expect_rc echo-no-status 2 "$X" client --connect 127.0.0.1:1 --mode tcp --echo --no-status
+	expect_rc splice-no-file 2 "$X" client --connect 127.0.0.1:1 --mode tcp --splice
+	expect_rc splice-and-sendfile 2 "$X" client --connect 127.0.0.1:1 --mode tcp --file /etc/hostname --splice --sendfile
+	expect_rc sendfile-userspace-tls 2 "$X" client --connect 127.0.0.1:1 --mode openssl --file /etc/hostname --sendfile
+	expect_rc ciphers-bogus 2 "$X" client --connect 127.0.0.1:1 --mode openssl --ciphers BOGUS
+	expect_rc ciphersuites-bogus 2 "$X" client --connect 127.0.0.1:1 --mode openssl --ciphersuites BOGUS
+	# bad certificate files fail before listening/connecting
+	expect_rc cert-missing 3 "$X" server --mode openssl --listen 127.0.0.1:0 --cert /nonexistent
+	expect_rc ca-not-pem 3 "$X" client --connect 127.0.0.1:1 --mode openssl --ca /etc/hostname
 	expect_rc v4-with-6 3 "$X" client --connect 127.0.0.1:4433 -6 --mode tcp
 	expect_rc resolve-fail 3 "$X" client --connect no-such-host.invalid:4433 --mode tcp
 	# Connection refused: find a free port by binding and closing.
@@ -239,6 +264,99 @@ assert c["receiver_status"].startswith("OK 1048576 ")
 PY
 }
 
+PKI=$TMP/pki
+make_pki() {
+	[ -s "$PKI/ca-cert.pem" ] && return 0
+	"$HERE/../../scripts/mkcerts.sh" "$PKI" >/dev/null
+}
+
+group_tls() {
+	if ! make_pki; then
+		bad tls-pki "scripts/mkcerts.sh failed"
+		return
+	fi
+	local SC=(--cert "$PKI/server-cert.pem" --cert-key "$PKI/server-key.pem")
+	local CC=(--cert "$PKI/client-cert.pem" --cert-key "$PKI/client-key.pem")
+	local CA=(--ca "$PKI/ca-cert.pem")
+	local O=(--mode openssl)
+
+	pair tls-mtls 0 0 127.0.0.1:0 127.0.0.1 -- "${O[@]}" "${SC[@]}" "${CA[@]}" --bytes $MID -- "${O[@]}" "${CC[@]}" "${CA[@]}" --bytes $MID &&
+		has "$C" "^TLS handshake completed successfully" && has "$C" "^Protocol: TLSv1.3" &&
+		has "$C" "^Subject: /C=US/ST=CA/L=SantaClara/O=TestOrg/CN=localhost" &&
+		has "$C" "^Issuer: /C=US/ST=CA/L=SantaClara/O=TestCA/CN=Test CA" &&
+		has "$C" "^Certificate verified: YES" &&
+		has "$S" "^=== Client Certificate ===" && has "$S" "CN=Test Client" &&
+		has "$S" "^Certificate verified: YES" && has "$S" "^tx: none (userspace TLS" &&
+		has "$S" "^latency: handshake .* ms, first byte" && has "$S" "^cpu: user" && ok tls-mtls
+	pair tls12-aes128 0 0 127.0.0.1:0 127.0.0.1 -- "${O[@]}" "${SC[@]}" --reverse --bytes 1M -- "${O[@]}" "${CA[@]}" --tls 1.2 --ciphers ECDHE-ECDSA-AES128-GCM-SHA256 --reverse --bytes 1M &&
+		has "$C" "^Cipher: ECDHE-ECDSA-AES128-GCM-SHA256" && has "$C" "^tls: 1.2, cipher: aes-gcm-128" && ok tls12-aes128
+	pair tls12-aes256-v6 0 0 '[::1]:0' '[::1]' -- "${O[@]}" "${SC[@]}" --tls 1.2 -- "${O[@]}" "${CA[@]}" --ciphers ECDHE-ECDSA-AES256-GCM-SHA384 --bytes 1M &&
+		has "$S" "^tls: 1.2, cipher: aes-gcm-256" && ok tls12-aes256-v6
+	pair tls13-aes128 0 0 127.0.0.1:0 127.0.0.1 -- "${O[@]}" "${SC[@]}" --ciphersuites TLS_AES_128_GCM_SHA256 -- "${O[@]}" "${CA[@]}" --tls 1.3 --bytes 1M --write-size 1-20000 &&
+		has "$C" "^Cipher: TLS_AES_128_GCM_SHA256" && ok tls13-aes128
+	pair tls-sni-alpn 0 0 127.0.0.1:0 localhost -- "${O[@]}" "${SC[@]}" --sni server.test --alpn h2,http/1.1 -- "${O[@]}" "${CA[@]}" --sni server.test --alpn x,http/1.1 --bytes 64K &&
+		has "$S" "^SNI: server.test" && has "$C" "^ALPN: http/1.1" && has "$S" "^ALPN: http/1.1" && ok tls-sni-alpn
+	pair tls-sni-default 0 0 127.0.0.1:0 localhost -- "${O[@]}" "${SC[@]}" -- "${O[@]}" "${CA[@]}" --bytes 64K &&
+		has "$S" "^SNI: localhost" && ok tls-sni-default
+	pair tls-echo 0 0 127.0.0.1:0 127.0.0.1 -- "${O[@]}" "${SC[@]}" --echo --bytes $MID -- "${O[@]}" "${CA[@]}" --echo --bytes $MID --write-size 1-65536 &&
+		has "$C" "^role: client, sending, verifying the echo" && has "$C" "^echo rtt: min" && has "$S" "^role: server, echoing" && ok tls-echo
+	pair tls-json 0 0 127.0.0.1:0 127.0.0.1 -- "${O[@]}" "${SC[@]}" "${CA[@]}" --json -- "${O[@]}" "${CC[@]}" "${CA[@]}" --json --bytes 1M &&
+		python3 - "$S" "$C" <<'PY' && ok tls-json || bad tls-json "bad JSON"
+import json, sys
+s = json.load(open(sys.argv[1])); c = json.load(open(sys.argv[2]))
+for d in (s, c):
+    assert d["verdict"] == "OK" and d["mode"] == "openssl", d
+    h = d["handshake"]
+    assert h["protocol"] == "TLSv1.3" and h["peer_certificate"]["verified"], h
+    assert h["handshake_s"] > 0 and d["cpu_user_s"] >= 0, d
+    assert d["offload"] == {"tx": "none", "rx": "none"}, d["offload"]
+    assert d["offload_reason"]["tx"].startswith("userspace TLS"), d
+assert s["handshake"]["peer_certificate"]["subject"].endswith("CN=Test Client")
+assert s["first_byte_s"] > 0
+PY
+	# failures: exit 6 and a clear line
+	pair tls-mtls-no-cert 6 6 127.0.0.1:0 127.0.0.1 -- "${O[@]}" "${SC[@]}" "${CA[@]}" --tls 1.2 -- "${O[@]}" "${CA[@]}" --bytes 64K &&
+		has "$S.err" "the client sent no certificate" && has "$C.err" "asked for a client certificate" && ok tls-mtls-no-cert
+	pair tls-mtls-other-ca 6 6 127.0.0.1:0 127.0.0.1 -- "${O[@]}" "${SC[@]}" "${CA[@]}" -- "${O[@]}" "${CA[@]}" --tls 1.2 --cert "$PKI/client-other-cert.pem" --cert-key "$PKI/client-other-key.pem" --bytes 64K &&
+		has "$S.err" "client certificate verify failed: unable to get local issuer certificate" && ok tls-mtls-other-ca
+	pair tls-mtls-expired-13 6 6 127.0.0.1:0 127.0.0.1 -- "${O[@]}" "${SC[@]}" "${CA[@]}" -- "${O[@]}" "${CA[@]}" --cert "$PKI/client-expired-cert.pem" --cert-key "$PKI/client-expired-key.pem" --bytes 64K &&
+		has "$S.err" "certificate has expired" && has "$C.err" "alert 'certificate expired'" && ok tls-mtls-expired-13
+	pair tls-server-other-ca 6 6 127.0.0.1:0 127.0.0.1 -- "${O[@]}" --cert "$PKI/server-other-cert.pem" --cert-key "$PKI/server-other-key.pem" -- "${O[@]}" "${CA[@]}" --bytes 64K &&
+		has "$C.err" "server certificate verify failed" && ok tls-server-other-ca
+	pair tls-wrong-name 6 6 127.0.0.1:0 127.0.0.1 -- "${O[@]}" "${SC[@]}" -- "${O[@]}" "${CA[@]}" --sni wrong.test --bytes 64K &&
+		has "$C.err" "Hostname mismatch" && ok tls-wrong-name
+	pair tls-sni-refused 6 6 127.0.0.1:0 127.0.0.1 -- "${O[@]}" "${SC[@]}" --sni server.test -- "${O[@]}" "${CA[@]}" --sni localhost --bytes 64K &&
+		has "$S.err" "--sni wants 'server.test'" && ok tls-sni-refused
+	pair tls-alpn-mismatch 6 6 127.0.0.1:0 127.0.0.1 -- "${O[@]}" "${SC[@]}" --alpn h2 -- "${O[@]}" "${CA[@]}" --alpn http/1.1 --bytes 64K &&
+		ok tls-alpn-mismatch
+	pair tls-no-common-version 6 6 127.0.0.1:0 127.0.0.1 -- "${O[@]}" "${SC[@]}" --tls 1.3 -- "${O[@]}" "${CA[@]}" --tls 1.2 --bytes 64K &&
+		ok tls-no-common-version
+	pair tls-no-verify 0 0 127.0.0.1:0 127.0.0.1 -- "${O[@]}" --cert "$PKI/server-other-cert.pem" --cert-key "$PKI/server-other-key.pem" -- "${O[@]}" --no-verify --bytes 64K &&
+		has "$C" "^Certificate verified: NO (not checked: --no-verify)" && ok tls-no-verify
+	pair tls-vs-plain-tcp 6 1 127.0.0.1:0 127.0.0.1 -- "${O[@]}" "${SC[@]}" --timeout 5 -- --mode tcp --bytes 64K --timeout 5 &&
+		has "$S.err" "does not speak TLS" && ok tls-vs-plain-tcp
+	# a TLS peer that stops without close_notify: truncation
+	if python3 -c 'import ssl' 2>/dev/null; then
+		start_server "$TMP/trunc.srv" --listen 127.0.0.1:0 "${O[@]}" "${SC[@]}"
+		python3 - "$PORT" "$PKI/ca-cert.pem" <<'PY'
+import socket, ssl, sys
+ctx = ssl.create_default_context(cafile=sys.argv[2])
+ss = ctx.wrap_socket(socket.create_connection(("127.0.0.1", int(sys.argv[1]))),
+                     server_hostname="localhost")
+ss.sendall(b"x" * 100000)
+ss.close()  # no close_notify (that would be unwrap())
+PY
+		wait_server
+		if [ "$SRV_RC" = 1 ] && grep -q "without close_notify after 100000 bytes" "$TMP/trunc.srv.err"; then
+			ok tls-truncation
+		else
+			bad tls-truncation "rc $SRV_RC: $(cat "$TMP/trunc.srv.err")"
+		fi
+	else
+		skip tls-truncation "no python3 ssl"
+	fi
+}
+
 ktls_available() {
 	local fail=$FAIL rc=0
 	if ! pair ktls-probe 0 0 127.0.0.1:0 127.0.0.1 -- --bytes 1 -- --bytes 1 >/dev/null 2>&1 &&
@@ -291,6 +409,36 @@ group_ktls() {
 		has "$C" "^tx: sw" && has "$C" "^rx: none" && has "$S" "^tx: none" && has "$S" "^rx: sw" && ok ktls-one-direction
 	# Receiver without RX keys sees ciphertext: must fail, not hang.
 	pair ktls-rx-plaintext-mismatch 1 1 127.0.0.1:0 127.0.0.1 -- --no-rx-keys --bytes 256K -- --bytes 256K && ok ktls-rx-plaintext-mismatch
+	# handshake modes: our key hand-off against itself, userspace TLS and
+	# OpenSSL's own kTLS
+	if make_pki; then
+		local SC=(--cert "$PKI/server-cert.pem" --cert-key "$PKI/server-key.pem")
+		local CA=(--ca "$PKI/ca-cert.pem")
+		local v m
+		for v in 1.2 1.3; do
+			pair ktls-hs-$v 0 0 127.0.0.1:0 127.0.0.1 -- --mode ktls "${SC[@]}" --bytes $MID -- --mode ktls "${CA[@]}" --tls $v --bytes $MID &&
+				has "$C" "^kTLS: keys handed to the kernel" && has "$C" "^tx: sw (route via lo: tls-hw-tx-offload not offered)" &&
+				has "$S" "^rx: sw" && ok ktls-hs-$v
+			for m in openssl ktls-openssl; do
+				pair ktls-vs-$m-$v 0 0 127.0.0.1:0 127.0.0.1 -- --mode $m "${SC[@]}" --echo -- --mode ktls "${CA[@]}" --tls $v --echo --bytes 1M &&
+					has "$C" "^kTLS: keys handed" && ok ktls-vs-$m-$v
+				pair ktls-rev-$m-$v 0 0 127.0.0.1:0 127.0.0.1 -- --mode ktls "${SC[@]}" --reverse --bytes 1M -- --mode $m "${CA[@]}" --tls $v --reverse --bytes 1M &&
+					ok ktls-rev-$m-$v
+			done
+		done
+		local sha
+		sha=$(sha256sum "$TMP/kfile" | cut -d' ' -f1)
+		pair ktls-hs-splice 0 0 127.0.0.1:0 127.0.0.1 -- --mode ktls "${SC[@]}" --expect-sha256 "$sha" -- --mode ktls "${CA[@]}" --file "$TMP/kfile" --splice --write-size 1000-70000 && ok ktls-hs-splice
+		pair ktls-hs-sendfile 0 0 127.0.0.1:0 127.0.0.1 -- --mode ktls-openssl "${SC[@]}" --expect-sha256 "$sha" -- --mode ktls-openssl "${CA[@]}" --tls 1.2 --file "$TMP/kfile" --sendfile && ok ktls-hs-sendfile
+		pair ktls-hs-require 0 4 127.0.0.1:0 127.0.0.1 -- --mode ktls "${SC[@]}" -- --mode ktls "${CA[@]}" --bytes 64K --require-offload tx &&
+			has "$C.err" "tx is sw: route via lo" && ok ktls-hs-require
+		pair ktls-hs-chacha 0 0 127.0.0.1:0 127.0.0.1 -- --mode ktls "${SC[@]}" -- --mode ktls "${CA[@]}" --ciphersuites TLS_CHACHA20_POLY1305_SHA256 --bytes 64K &&
+			has "$C.err" "hands only AES-128-GCM and AES-256-GCM" && has "$C" "^tx: none (userspace TLS" && ok ktls-hs-chacha
+		pair ktls-hs-require-ktls 0 3 127.0.0.1:0 127.0.0.1 -- --mode ktls "${SC[@]}" --bytes 0 -- --mode ktls "${CA[@]}" --ciphersuites TLS_CHACHA20_POLY1305_SHA256 --require-ktls --bytes 64K &&
+			ok ktls-hs-require-ktls
+	else
+		bad ktls-pki "scripts/mkcerts.sh failed"
+	fi
 	pair ktls-json 0 0 127.0.0.1:0 127.0.0.1 -- --json --bytes 1M -- --json --bytes 1M --write-size 100-5000 &&
 		python3 - "$S" "$C" <<'PY' && ok ktls-json || bad ktls-json "bad JSON"
 import json, sys
@@ -306,7 +454,7 @@ PY
 
 for g in "${GROUPS_SEL[@]}"; do
 	case $g in
-	cli|tcp|ktls) "group_$g" ;;
+	cli|tcp|tls|ktls) "group_$g" ;;
 	*) echo "tlsxfer_tests: unknown group '$g'" >&2; exit 2 ;;
 	esac
 done

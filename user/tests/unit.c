@@ -22,7 +22,14 @@
 #include "../lib/net.h"
 #include "../lib/parse.h"
 #include "../lib/pattern.h"
+#include "../xfer/keys.h"
 #include "../xfer/xfer.h"
+
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 static int g_pass, g_fail;
 
@@ -446,6 +453,417 @@ static void test_misc(void)
 	CHECK_STR(rc_name(RC_TIMEOUT), "timeout");
 }
 
+/* Hex string -> bytes for test vectors (aborts the test on bad input). */
+static size_t unhex(const char *s, uint8_t *out, size_t max)
+{
+	size_t len = 0;
+
+	if (hex_decode(s, out, max, &len) != HEX_OK)
+		return 0;
+	return len;
+}
+
+#define CHECK_HEX(buf, len, hexstr)                                        \
+	do {                                                              \
+		uint8_t want_[128];                                       \
+		size_t wl_ = unhex(hexstr, want_, sizeof(want_));         \
+		CHECK(wl_ == (len) && memcmp((buf), want_, wl_) == 0);    \
+	} while (0)
+
+/*
+ * TLS 1.2 PRF: the published P_SHA256 test vector (secret 9bbe..., label
+ * "test label"), and key blocks for fixed inputs computed independently
+ * with the openssl CLI:
+ *   openssl kdf -keylen 40 -kdfopt digest:SHA256 -kdfopt hexsecret:$MS \
+ *     -kdfopt seed:"key expansion" -kdfopt hexseed:$SR$CR TLS1-PRF
+ * with MS = 00 01 .. 2f, CR = 40 41 .. 5f, SR = 60 61 .. 7f (and -keylen
+ * 72 with SHA384).
+ */
+static void test_tls12_kdf(void)
+{
+	static const char prf_want[] =
+		"e3f229ba727be17b8d122620557cd453c2aab21d07c3d495329b52d4e61edb5a"
+		"6b301791e90d35c9c9a46b4e14baf9af0fa022f7077def17abfd3797c0564bab"
+		"4fbc91666e9def9b97fce34f796789baa48082d122ee42c5a72e5a5110fff701"
+		"87347b66";
+	static const char blk128[] =
+		"423c50f2f6b72c3836113ba32c7996015c603cd23c2778884a8cd4c5bd1f53e5"
+		"53838d6edc7e8f68";
+	static const char blk256[] =
+		"9498a22079475afce3772b5145a3f652c06381f361b1a147322936f2dab18af4"
+		"7a3753265071673274ef2d9b82d64367336b2998d67b673c5e1b1f03808a3705"
+		"7f6581b540e8a926";
+	uint8_t secret[16], seed[16], out[100], ms[48], cr[32], sr[32];
+	uint8_t block[72];
+	struct ktls_params c2s, s2c;
+	size_t i;
+
+	unhex("9bbe436ba940f017b17652849a71db35", secret, sizeof(secret));
+	unhex("a0ba9f936cda311827a6f796ffd5198c", seed, sizeof(seed));
+	CHECK(keys_tls12_prf("SHA256", secret, 16, "test label", seed, 16,
+			     NULL, 0, out, sizeof(out)) == 0);
+	CHECK_HEX(out, sizeof(out), prf_want);
+
+	for (i = 0; i < 48; i++)
+		ms[i] = (uint8_t)i;
+	for (i = 0; i < 32; i++) {
+		cr[i] = (uint8_t)(0x40 + i);
+		sr[i] = (uint8_t)(0x60 + i);
+	}
+	/* AES-128-GCM, SHA-256 PRF: c key, s key, c salt, s salt. */
+	unhex(blk128, block, sizeof(block));
+	CHECK(keys_tls12_params("SHA256", ms, 48, cr, sr,
+				TLS_CIPHER_AES_GCM_128, true, 1, &c2s) == 0);
+	CHECK(keys_tls12_params("SHA256", ms, 48, cr, sr,
+				TLS_CIPHER_AES_GCM_128, false, 1, &s2c) == 0);
+	CHECK(c2s.version == TLS_1_2_VERSION && c2s.cipher == TLS_CIPHER_AES_GCM_128);
+	CHECK(memcmp(c2s.key, block, 16) == 0);
+	CHECK(memcmp(s2c.key, block + 16, 16) == 0);
+	CHECK(memcmp(c2s.salt, block + 32, 4) == 0);
+	CHECK(memcmp(s2c.salt, block + 36, 4) == 0);
+	CHECK_HEX(c2s.rec_seq, 8, "0000000000000001");
+	/* explicit nonce starts at the record sequence number */
+	CHECK(memcmp(c2s.iv, c2s.rec_seq, 8) == 0);
+	/* AES-256-GCM, SHA-384 PRF */
+	unhex(blk256, block, sizeof(block));
+	CHECK(keys_tls12_params("SHA384", ms, 48, cr, sr,
+				TLS_CIPHER_AES_GCM_256, true, 7, &c2s) == 0);
+	CHECK(keys_tls12_params("SHA384", ms, 48, cr, sr,
+				TLS_CIPHER_AES_GCM_256, false, 7, &s2c) == 0);
+	CHECK(memcmp(c2s.key, block, 32) == 0);
+	CHECK(memcmp(s2c.key, block + 32, 32) == 0);
+	CHECK(memcmp(c2s.salt, block + 64, 4) == 0);
+	CHECK(memcmp(s2c.salt, block + 68, 4) == 0);
+	CHECK_HEX(s2c.rec_seq, 8, "0000000000000007");
+	/* not a cipher the hand-off takes */
+	CHECK(keys_tls12_params("SHA256", ms, 48, cr, sr,
+				TLS_CIPHER_CHACHA20_POLY1305, true, 1,
+				&c2s) == -EINVAL);
+	ktls_params_cleanse(&c2s);
+	ktls_params_cleanse(&s2c);
+}
+
+/*
+ * HKDF-Expand-Label: RFC 8448 section 3 (Simple 1-RTT Handshake) traffic
+ * keys, and a SHA-384 case computed with the openssl CLI (TLS13-KDF,
+ * EXPAND_ONLY, prefix "tls13 ", secret 00 01 .. 2f).
+ */
+static void test_tls13_kdf(void)
+{
+	static const struct {
+		const char *secret, *key, *iv;
+	} v[] = {
+		{ /* server handshake traffic secret */
+		  "b67b7d690cc16c4e75e54213cb2d37b4e9c912bcded9105d42befd59d391ad38",
+		  "3fce516009c21727d0f2e4e86ee403bc", "5d313eb2671276ee13000b30" },
+		{ /* client handshake traffic secret */
+		  "b3eddb126e067f35a780b3abf45e2d8f3b1a950738f52e9600746a0e27a55a21",
+		  "dbfaa693d1762c5b666af5d950258d01", "5bd3c71b836e0b76bb73265f" },
+		{ /* server application traffic secret 0 */
+		  "a11af9f05531f856ad47116b45a950328204b4f44bfb6b3a4b4f1f3fcb631643",
+		  "9f02283b6c9c07efc26bb9f2ac92e356", "cf782b88dd83549aadf1e984" },
+		{ /* client application traffic secret 0 */
+		  "9e40646ce79a7f9dc05af8889bce6552875afa0b06df0087f792ebb7c17504a5",
+		  "17422dda596ed5d9acd890e3c63f5051", "5b78923dee08579033e523d9" },
+	};
+	uint8_t secret[48], key[32], iv[12];
+	struct ktls_params p;
+	size_t i, sl;
+
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		sl = unhex(v[i].secret, secret, sizeof(secret));
+		CHECK(keys_hkdf_expand_label("SHA256", secret, sl, "key", NULL,
+					     0, key, 16) == 0);
+		CHECK_HEX(key, 16, v[i].key);
+		CHECK(keys_hkdf_expand_label("SHA256", secret, sl, "iv", NULL,
+					     0, iv, 12) == 0);
+		CHECK_HEX(iv, 12, v[i].iv);
+	}
+	/* kTLS layout: salt = iv[0..3], iv = iv[4..11], seq as given */
+	sl = unhex(v[3].secret, secret, sizeof(secret));
+	CHECK(keys_tls13_params("SHA256", secret, sl, TLS_CIPHER_AES_GCM_128,
+				0, &p) == 0);
+	CHECK(p.version == TLS_1_3_VERSION && p.cipher == TLS_CIPHER_AES_GCM_128);
+	CHECK_HEX(p.key, 16, v[3].key);
+	CHECK_HEX(p.salt, 4, "5b78923d");
+	CHECK_HEX(p.iv, 8, "ee08579033e523d9");
+	CHECK_HEX(p.rec_seq, 8, "0000000000000000");
+
+	for (i = 0; i < 48; i++)
+		secret[i] = (uint8_t)i;
+	CHECK(keys_tls13_params("SHA384", secret, 48, TLS_CIPHER_AES_GCM_256,
+				3, &p) == 0);
+	CHECK_HEX(p.key, 32, "6877d022f1c61d24ebb7487c16752d9a"
+			     "4798e40431c75b39320e537c90e23225");
+	CHECK_HEX(p.salt, 4, "42822531");
+	CHECK_HEX(p.iv, 8, "a0fe88648fc09e9f");
+	CHECK_HEX(p.rec_seq, 8, "0000000000000003");
+	CHECK(keys_tls13_params("SHA256", secret, 32, 0, 0, &p) == -EINVAL);
+	ktls_params_cleanse(&p);
+}
+
+static void test_keylog(void)
+{
+	static const char line[] =
+		"CLIENT_TRAFFIC_SECRET_0 "
+		"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f "
+		"9e40646ce79a7f9dc05af8889bce6552875afa0b06df0087f792ebb7c17504a5";
+	uint8_t rnd[32], sec[64];
+	size_t len = 99;
+
+	CHECK(keys_parse_keylog(line, "CLIENT_TRAFFIC_SECRET_0", rnd, sec,
+				sizeof(sec), &len) == 1);
+	CHECK(len == 32 && sec[0] == 0x9e && sec[31] == 0xa5);
+	CHECK(rnd[0] == 0x40 && rnd[31] == 0x5f);
+	/* another label: secret and length stay as they were */
+	CHECK(keys_parse_keylog(line, "SERVER_TRAFFIC_SECRET_0", rnd, sec,
+				sizeof(sec), &len) == 0);
+	CHECK(len == 32 && sec[0] == 0x9e);
+	CHECK(keys_parse_keylog("CLIENT_TRAFFIC_SECRET_0 zz 00", 
+				"CLIENT_TRAFFIC_SECRET_0", rnd, sec,
+				sizeof(sec), &len) == -1);
+	CHECK(keys_parse_keylog("CLIENT_TRAFFIC_SECRET_0 "
+				"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f",
+				"CLIENT_TRAFFIC_SECRET_0", rnd, sec,
+				sizeof(sec), &len) == -1 && len == 0);
+	CHECK(keys_parse_keylog("", "X", NULL, sec, sizeof(sec), &len) == -1);
+	CHECK(keys_parse_keylog("EXPORTER_SECRET 00 00", "X", NULL, sec,
+				sizeof(sec), &len) == 0);
+	OPENSSL_cleanse(sec, sizeof(sec));
+}
+
+/*
+ * End to end without a kernel: a real OpenSSL handshake over memory BIOs,
+ * keys_from_ssl() on both ends, then the first application record each
+ * side writes is opened with the derived parameters (key, salt/IV and
+ * record sequence number: exactly what the kernel would use).
+ */
+static struct keys_tls13_secrets g_sec[2]; /* [SSL_is_server] */
+
+static void unit_keylog_cb(const SSL *ssl, const char *line)
+{
+	struct keys_tls13_secrets *s = &g_sec[SSL_is_server(ssl) ? 1 : 0];
+
+	if (keys_parse_keylog(line, "CLIENT_TRAFFIC_SECRET_0", NULL, s->client,
+			      sizeof(s->client), &s->client_len) == 0)
+		keys_parse_keylog(line, "SERVER_TRAFFIC_SECRET_0", NULL,
+				  s->server, sizeof(s->server),
+				  &s->server_len);
+}
+
+/* Decrypt one TLS record with kTLS-style parameters (EVP AES-GCM). */
+static int open_record(const struct ktls_params *p, const uint8_t *rec,
+		       size_t len, uint8_t *out, size_t *outlen)
+{
+	const EVP_CIPHER *aead = p->cipher == TLS_CIPHER_AES_GCM_128 ?
+				 EVP_aes_128_gcm() : EVP_aes_256_gcm();
+	EVP_CIPHER_CTX *ctx;
+	uint8_t nonce[12], aad[13];
+	const uint8_t *ct;
+	size_t rlen, ctlen, aadlen, i;
+	int n, ok = 0;
+
+	if (len < 5)
+		return -1;
+	rlen = (size_t)rec[3] << 8 | rec[4];
+	if (rec[0] != 23 || 5 + rlen != len || rlen < 16 + 8)
+		return -1;
+	memcpy(nonce, p->salt, 4);
+	if (p->version == TLS_1_2_VERSION) {
+		memcpy(nonce + 4, rec + 5, 8);          /* explicit nonce */
+		ct = rec + 13;
+		ctlen = rlen - 8 - 16;
+		memcpy(aad, p->rec_seq, 8);
+		aad[8] = 23;
+		aad[9] = 3;
+		aad[10] = 3;
+		aad[11] = (uint8_t)(ctlen >> 8);
+		aad[12] = (uint8_t)ctlen;
+		aadlen = 13;
+	} else {
+		memcpy(nonce + 4, p->iv, 8);
+		for (i = 0; i < 8; i++)
+			nonce[4 + i] ^= p->rec_seq[i];
+		ct = rec + 5;
+		ctlen = rlen - 16;
+		memcpy(aad, rec, 5);
+		aadlen = 5;
+	}
+	ctx = EVP_CIPHER_CTX_new();
+	if (ctx &&
+	    EVP_DecryptInit_ex(ctx, aead, NULL, p->key, nonce) &&
+	    EVP_DecryptUpdate(ctx, NULL, &n, aad, (int)aadlen) &&
+	    EVP_DecryptUpdate(ctx, out, &n, ct, (int)ctlen) &&
+	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, 16,
+				(void *)(ct + ctlen)) &&
+	    EVP_DecryptFinal_ex(ctx, out + n, &n))
+		ok = 1;
+	EVP_CIPHER_CTX_free(ctx);
+	if (!ok)
+		return -1;
+	*outlen = ctlen;
+	if (p->version == TLS_1_3_VERSION) {
+		/* inner plaintext: data || content type || zero padding */
+		while (*outlen && out[*outlen - 1] == 0)
+			(*outlen)--;
+		if (!*outlen || out[*outlen - 1] != 23)
+			return -1;
+		(*outlen)--;
+	}
+	return 0;
+}
+
+static bool pump_handshake(SSL *cli, SSL *srv)
+{
+	int i, rc, rs, ec, es;
+
+	/* SSL_get_error() right after each call: the other side's writes
+	 * reset the shared BIO's retry flags. */
+	for (i = 0; i < 20; i++) {
+		rc = SSL_do_handshake(cli);
+		ec = rc == 1 ? SSL_ERROR_NONE : SSL_get_error(cli, rc);
+		rs = SSL_do_handshake(srv);
+		es = rs == 1 ? SSL_ERROR_NONE : SSL_get_error(srv, rs);
+		if (rc == 1 && rs == 1)
+			return true;
+		if ((ec != SSL_ERROR_NONE && ec != SSL_ERROR_WANT_READ) ||
+		    (es != SSL_ERROR_NONE && es != SSL_ERROR_WANT_READ))
+			return false;
+	}
+	return false;
+}
+
+/* Write @msg on @from; open the record from @wire with @p. */
+static bool record_opens(SSL *from, BIO *wire, const struct ktls_params *p,
+			 const char *msg)
+{
+	uint8_t rec[512], plain[512];
+	size_t plen = 0;
+	int n;
+
+	if (SSL_write(from, msg, (int)strlen(msg)) != (int)strlen(msg))
+		return false;
+	struct ktls_params off_by_one = *p;
+
+	n = BIO_read(wire, rec, sizeof(rec));
+	if (n <= 0 || BIO_pending(wire))
+		return false; /* exactly one record expected */
+	/* The sequence number matters: one off must not open. */
+	off_by_one.rec_seq[7] ^= 1;
+	if (open_record(&off_by_one, rec, (size_t)n, plain, &plen) == 0)
+		return false;
+	return open_record(p, rec, (size_t)n, plain, &plen) == 0 &&
+	       plen == strlen(msg) && memcmp(plain, msg, plen) == 0;
+}
+
+static void handoff_case(SSL_CTX *sctx, SSL_CTX *cctx, int version,
+			 const char *suite, int want_err)
+{
+	struct ktls_params ctx_, crx, stx, srx;
+	SSL *cli = SSL_new(cctx), *srv = SSL_new(sctx);
+	BIO *c2s = BIO_new(BIO_s_mem()), *s2c = BIO_new(BIO_s_mem());
+	bool ok;
+
+	memset(g_sec, 0, sizeof(g_sec));
+	if (!cli || !srv || !c2s || !s2c) {
+		CHECK(!"allocation");
+		goto out;
+	}
+	BIO_set_mem_eof_return(c2s, -1);
+	BIO_set_mem_eof_return(s2c, -1);
+	BIO_up_ref(c2s);
+	BIO_up_ref(s2c);
+	SSL_set_bio(cli, s2c, c2s);
+	SSL_set_bio(srv, c2s, s2c);
+	SSL_set_min_proto_version(cli, version);
+	SSL_set_max_proto_version(cli, version);
+	if (version == TLS1_3_VERSION)
+		CHECK(SSL_set_ciphersuites(cli, suite) == 1);
+	else
+		CHECK(SSL_set_cipher_list(cli, suite) == 1);
+	SSL_set_connect_state(cli);
+	SSL_set_accept_state(srv);
+	ok = pump_handshake(cli, srv);
+	CHECK(ok);
+	if (!ok) {
+		printf("  handshake failed: %s %s\n", suite,
+		       ERR_reason_error_string(ERR_peek_error()));
+		ERR_clear_error();
+		goto out;
+	}
+	CHECK(strcmp(SSL_CIPHER_get_name(SSL_get_current_cipher(cli)),
+		     suite) == 0);
+	/* Nothing buffered on either side at hand-off time. */
+	CHECK(!SSL_has_pending(cli) && !SSL_has_pending(srv));
+	CHECK(BIO_pending(c2s) == 0 && BIO_pending(s2c) == 0);
+
+	CHECK(keys_from_ssl(cli, &g_sec[0], &ctx_, &crx) == want_err);
+	CHECK(keys_from_ssl(srv, &g_sec[1], &stx, &srx) == want_err);
+	if (want_err)
+		goto out;
+	/* Both ends agree on each direction. */
+	CHECK(memcmp(&ctx_, &srx, sizeof(ctx_)) == 0);
+	CHECK(memcmp(&crx, &stx, sizeof(crx)) == 0);
+	CHECK(memcmp(&ctx_, &stx, sizeof(ctx_)) != 0);
+	CHECK_EQ_U64(ctx_.rec_seq[7], version == TLS1_2_VERSION ? 1 : 0);
+	/* The peers' own first records open with the derived keys. */
+	CHECK(record_opens(cli, c2s, &ctx_, "client -> server, first record"));
+	CHECK(record_opens(srv, s2c, &stx, "server -> client, first record"));
+out:
+	ktls_params_cleanse(&ctx_);
+	ktls_params_cleanse(&crx);
+	ktls_params_cleanse(&stx);
+	ktls_params_cleanse(&srx);
+	OPENSSL_cleanse(g_sec, sizeof(g_sec));
+	SSL_free(cli);
+	SSL_free(srv);
+}
+
+static void test_handoff_keys(void)
+{
+	EVP_PKEY *pk = EVP_EC_gen("P-256");
+	X509 *x = X509_new();
+	X509_NAME *name;
+	SSL_CTX *sctx = SSL_CTX_new(TLS_server_method());
+	SSL_CTX *cctx = SSL_CTX_new(TLS_client_method());
+
+	if (!pk || !x || !sctx || !cctx) {
+		CHECK(!"setup");
+		goto out;
+	}
+	X509_set_version(x, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+	X509_gmtime_adj(X509_getm_notBefore(x), 0);
+	X509_gmtime_adj(X509_getm_notAfter(x), 3600);
+	X509_set_pubkey(x, pk);
+	name = X509_get_subject_name(x);
+	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+				   (const unsigned char *)"unit", -1, -1, 0);
+	X509_set_issuer_name(x, name);
+	CHECK(X509_sign(x, pk, EVP_sha256()) > 0);
+	CHECK(SSL_CTX_use_certificate(sctx, x) == 1);
+	CHECK(SSL_CTX_use_PrivateKey(sctx, pk) == 1);
+	/* as tlsxfer's server: no TLS 1.3 tickets, no read-ahead */
+	SSL_CTX_set_num_tickets(sctx, 0);
+	SSL_CTX_set_keylog_callback(sctx, unit_keylog_cb);
+	SSL_CTX_set_keylog_callback(cctx, unit_keylog_cb);
+
+	handoff_case(sctx, cctx, TLS1_2_VERSION, "ECDHE-ECDSA-AES128-GCM-SHA256", 0);
+	handoff_case(sctx, cctx, TLS1_2_VERSION, "ECDHE-ECDSA-AES256-GCM-SHA384", 0);
+	handoff_case(sctx, cctx, TLS1_3_VERSION, "TLS_AES_128_GCM_SHA256", 0);
+	handoff_case(sctx, cctx, TLS1_3_VERSION, "TLS_AES_256_GCM_SHA384", 0);
+	/* negotiable, but not something the kernel hand-off takes */
+	handoff_case(sctx, cctx, TLS1_3_VERSION, "TLS_CHACHA20_POLY1305_SHA256",
+		     -EINVAL);
+	handoff_case(sctx, cctx, TLS1_2_VERSION,
+		     "ECDHE-ECDSA-CHACHA20-POLY1305", -EINVAL);
+out:
+	SSL_CTX_free(sctx);
+	SSL_CTX_free(cctx);
+	X509_free(x);
+	EVP_PKEY_free(pk);
+}
+
 int main(void)
 {
 	static const struct {
@@ -461,6 +879,10 @@ int main(void)
 		{ "json", test_json },
 		{ "sha256", test_sha256 },
 		{ "misc", test_misc },
+		{ "tls12_kdf", test_tls12_kdf },
+		{ "tls13_kdf", test_tls13_kdf },
+		{ "keylog", test_keylog },
+		{ "handoff_keys", test_handoff_keys },
 	};
 	size_t i;
 

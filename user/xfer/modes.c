@@ -3,14 +3,23 @@
  * The mode table: how a connected TCP socket gets its keys.  Data movement
  * and verification (transfer.c) only see the struct xfer_io chosen here.
  *
- * Planned additions: openssl (userspace TLS via SSL_read/SSL_write),
- * ktls (OpenSSL handshake, keys extracted and installed with ktls_set_keys),
- * ktls-openssl (OpenSSL's own kTLS support).
+ *   static        kTLS from static keys, no handshake
+ *   tcp           plain TCP
+ *   openssl       OpenSSL handshake, userspace TLS (SSL_read/SSL_write)
+ *   ktls          OpenSSL handshake, tlsxfer derives the keys and pushes
+ *                 them to the kernel (handoff.c); hw or sw as the route
+ *                 decides.  When the kernel cannot take the session (cipher,
+ *                 no tls module) it says why and goes on in userspace TLS,
+ *                 or fails with --require-ktls.
+ *   ktls-openssl  OpenSSL handshake with SSL_OP_ENABLE_KTLS: OpenSSL pushes
+ *                 the keys it wants to (OpenSSL 3.0: TX and RX for TLS 1.2,
+ *                 TX only for TLS 1.3) and does the I/O.
  */
 #include "xfer.h"
 
 #include <errno.h>
 #include <linux/tls.h>
+#include <stdio.h>
 #include <string.h>
 
 static int tcp_setup(struct xfer_conn *c, const struct xfer_opts *o)
@@ -75,6 +84,86 @@ static int static_setup(struct xfer_conn *c, const struct xfer_opts *o)
 	return RC_OK;
 }
 
+static int openssl_setup(struct xfer_conn *c, const struct xfer_opts *o)
+{
+	int rc = tls_handshake(c, o, TLS_FLAVOR_USER);
+
+	if (rc)
+		return rc;
+	c->io = &xfer_io_ssl;
+	return RC_OK;
+}
+
+static int ktls_setup(struct xfer_conn *c, const struct xfer_opts *o)
+{
+	char why[sizeof(c->ti.ktls_note)];
+	int rc;
+
+	rc = tls_handshake(c, o, TLS_FLAVOR_HANDOFF);
+	if (rc)
+		return rc;
+	why[0] = '\0';
+	rc = tls_handoff(c, o, why, sizeof(why));
+	if (rc != XFER_FALLBACK)
+		return rc;
+	if (o->require_ktls) {
+		errmsg("--require-ktls: %s", why);
+		tls_close_notify(c);
+		return RC_SETUP;
+	}
+	snprintf(c->ti.ktls_note, sizeof(c->ti.ktls_note), "%s", why);
+	if (!c->ti.peer_gone)
+		fprintf(stderr, "%s: kernel TLS not used: %s; continuing with "
+			"userspace TLS (OpenSSL)\n", prog_name(), why);
+	c->io = &xfer_io_ssl;
+	return RC_OK;
+}
+
+static int ktls_openssl_setup(struct xfer_conn *c, const struct xfer_opts *o)
+{
+	int rc = tls_handshake(c, o, TLS_FLAVOR_OSSL_KTLS);
+
+	if (rc)
+		return rc;
+	tls_ossl_ktls_state(c);
+	c->io = &xfer_io_ssl;
+	if (!c->ti.ossl_ktls_tx && !c->ti.ossl_ktls_rx) {
+		snprintf(c->ti.ktls_note, sizeof(c->ti.ktls_note),
+			 "OpenSSL did not enable kernel TLS (%s %s)",
+			 c->ti.protocol, c->ti.suite);
+		if (o->require_ktls) {
+			errmsg("--require-ktls: %s", c->ti.ktls_note);
+			tls_close_notify(c);
+			return RC_SETUP;
+		}
+	} else if (!c->ti.ossl_ktls_rx) {
+		snprintf(c->ti.ktls_note, sizeof(c->ti.ktls_note),
+			 "OpenSSL enabled kernel TLS for TX only (%s)",
+			 c->ti.protocol);
+	}
+	return RC_OK;
+}
+
+static int openssl_prepare(const struct xfer_opts *o)
+{
+	return tls_prepare(o, TLS_FLAVOR_USER);
+}
+
+static int ktls_prepare(const struct xfer_opts *o)
+{
+	return tls_prepare(o, TLS_FLAVOR_HANDOFF);
+}
+
+static int ktls_openssl_prepare(const struct xfer_opts *o)
+{
+	return tls_prepare(o, TLS_FLAVOR_OSSL_KTLS);
+}
+
+static void tls_cleanup(struct xfer_conn *c)
+{
+	tls_conn_free(c);
+}
+
 const struct xfer_mode xfer_modes[] = {
 	{
 		.name = "static",
@@ -86,6 +175,31 @@ const struct xfer_mode xfer_modes[] = {
 		.name = "tcp",
 		.summary = "plain TCP baseline",
 		.setup = tcp_setup,
+	},
+	{
+		.name = "openssl",
+		.summary = "OpenSSL handshake, userspace TLS (SSL_read/SSL_write)",
+		.flags = MODE_F_HANDSHAKE,
+		.prepare = openssl_prepare,
+		.setup = openssl_setup,
+		.cleanup = tls_cleanup,
+	},
+	{
+		.name = "ktls",
+		.summary = "OpenSSL handshake, keys handed to kernel TLS by tlsxfer",
+		.flags = MODE_F_HANDSHAKE | MODE_F_KTLS,
+		.prepare = ktls_prepare,
+		.setup = ktls_setup,
+		.cleanup = tls_cleanup,
+	},
+	{
+		.name = "ktls-openssl",
+		.summary = "OpenSSL handshake with OpenSSL's own kTLS "
+			   "(SSL_OP_ENABLE_KTLS)",
+		.flags = MODE_F_HANDSHAKE | MODE_F_KTLS,
+		.prepare = ktls_openssl_prepare,
+		.setup = ktls_openssl_setup,
+		.cleanup = tls_cleanup,
 	},
 };
 

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <openssl/ssl.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "../lib/hex.h"
 #include "../lib/parse.h"
@@ -19,9 +21,12 @@ static const char exit_codes_help[] =
 "  1  transfer or verification failed (I/O error, EBADMSG, mismatch, peer\n"
 "     reported FAIL)\n"
 "  2  usage error (bad option or value)\n"
-"  3  setup error (resolve, connect, listen, TCP_ULP, setsockopt, file)\n"
+"  3  setup error (resolve, connect, listen, TCP_ULP, setsockopt, file,\n"
+"     certificate/key files, --require-ktls not met)\n"
 "  4  --require-offload not met (the transfer itself succeeded)\n"
-"  5  timeout (connect/accept or no progress for --timeout seconds)\n";
+"  5  timeout (connect/accept or no progress for --timeout seconds)\n"
+"  6  TLS handshake failed or was rejected by the peer (certificate not\n"
+"     verified, no client certificate, no common cipher/version, not TLS)\n";
 
 static void usage_modes(FILE *f)
 {
@@ -29,7 +34,7 @@ static void usage_modes(FILE *f)
 
 	fprintf(f, "Modes (--mode):\n");
 	for (i = 0; i < xfer_nmodes; i++)
-		fprintf(f, "  %-8s %s%s\n", xfer_modes[i].name,
+		fprintf(f, "  %-13s %s%s\n", xfer_modes[i].name,
 			xfer_modes[i].summary, i == 0 ? " (default)" : "");
 }
 
@@ -40,10 +45,12 @@ void xfer_usage_main(void)
 "       tlsxfer client --connect ADDR:PORT [options]\n"
 "       tlsxfer {server|client} --help\n"
 "\n"
-"Moves a deterministic byte stream (or a file) over TCP, plain or with\n"
-"kernel TLS, verifies it end to end with SHA-256 and reports the kTLS\n"
-"offload state of each direction (hw/sw/none) from sock_diag.\n"
-"By default the client sends and the server receives (--reverse swaps).\n"
+"Moves a deterministic byte stream (or a file) over TCP, plain, with\n"
+"static-key kernel TLS, or after an OpenSSL TLS 1.2/1.3 handshake (userspace\n"
+"TLS, keys handed to kernel TLS, or OpenSSL's own kTLS); verifies it end to\n"
+"end with SHA-256 and reports the kTLS offload state of each direction\n"
+"(hw/sw/none, and why not hw).  By default the client sends and the server\n"
+"receives (--reverse swaps; --echo: the server echoes, the client checks).\n"
 "\n");
 	usage_modes(stdout);
 	printf("\n%s", exit_codes_help);
@@ -75,11 +82,19 @@ static void usage_role(enum xfer_role role)
 "([2001:db8::1]:4433).\n"
 "\n"
 "Common options:\n"
-"  --mode MODE          static (default) or tcp, see below\n"
+"  --mode MODE          static (default), tcp, openssl, ktls, ktls-openssl\n"
+"                       (see below)\n"
 "  -4, -6               use IPv4 / IPv6 only\n"
 "  --timeout SECONDS    connect/accept timeout and inactivity timeout during\n"
 "                       the transfer (default 30; fractions allowed)\n"
 "  --reverse            the server sends and the client receives\n"
+"  --echo               (both ends) the client sends, the server echoes every\n"
+"                       byte back and the client verifies each chunk (64K in\n"
+"                       flight: --write-size <= 64K); round-trip times are\n"
+"                       reported\n"
+"  --no-status          the peer is not tlsxfer (openssl s_client/s_server):\n"
+"                       no status line; a receiver given --bytes N stops\n"
+"                       after N bytes and closes\n"
 "  --json               print one JSON object on stdout instead of text\n"
 "  --require-offload tx|rx|both\n"
 "                       exit 4 unless the kTLS state of that direction is\n"
@@ -93,13 +108,17 @@ static void usage_role(enum xfer_role role)
 "                       (u64, default 1)\n"
 "  --file PATH          send this file instead of the pattern\n"
 "  --sendfile           send the --file with sendfile(2) (default: read+write)\n"
+"  --splice             send the --file with splice(2) through a pipe\n"
+"                       (--sendfile and --splice need the kernel to see\n"
+"                       plaintext: not with --mode openssl)\n"
 "  --write-size N|MIN-MAX\n"
 "                       bytes per write()/sendfile() call: fixed, or a\n"
 "                       pseudo-random size in [MIN,MAX] derived from --seed\n"
 "                       (default 64K, max 64M)\n"
 "\n"
 "Receiving side:\n"
-"  --bytes N            expect exactly N bytes of the --seed pattern\n"
+"  --bytes N            expect exactly N bytes of the --seed pattern (with\n"
+"                       --expect-sha256: N bytes of anything)\n"
 "  --seed S             expect the pattern with this seed (any length)\n"
 "  --expect-sha256 HEX  expect this SHA-256 of the whole stream\n"
 "  The receiver always reads to EOF and hashes everything; on a pattern\n"
@@ -122,12 +141,40 @@ static void usage_role(enum xfer_role role)
 "  so GCM nonces never repeat across directions.  Both ends must be given\n"
 "  the same material.  Keys are never printed.\n"
 "\n"
-"Output: mode, role, addresses, TLS version/cipher/keys, then \"tx: STATE\"\n"
-"and \"rx: STATE\" right after key installation; at the end bytes, calls,\n"
-"elapsed, throughput (MB/s = 10^6 bytes/s), \"end: tx STATE, rx STATE\",\n"
-"sha256 and the verdict.  STATE (from sock_diag): hw, hw-record, sw, none\n"
-"(no kTLS in that direction) or unknown (query failed; the kernel reports\n"
-"kTLS state to CAP_NET_ADMIN only).  --json prints the same as one object.\n"
+"TLS handshake (--mode openssl, ktls, ktls-openssl; TLS 1.2 and 1.3):\n"
+"  --cert FILE          PEM certificate (chain); required on the server\n"
+"  --cert-key FILE      PEM private key (default: in --cert)\n"
+"  --ca FILE|DIR        CAs to verify the peer.  Client: verifies the server\n"
+"                       (default: the system CAs) and its name (--sni or the\n"
+"                       --connect host/address).  Server: with --ca, a client\n"
+"                       certificate is required and verified (mutual TLS)\n"
+"  --no-verify          client: do not verify the server\n"
+"  --sni NAME           client: server name to send and verify; server: the\n"
+"                       name clients must ask for\n"
+"  --alpn LIST          comma-separated ALPN protocols (server: its order of\n"
+"                       preference; no overlap fails the handshake)\n"
+"  --tls 1.2|1.3|any    protocol version (default any: 1.2 or 1.3)\n"
+"  --ciphers LIST       TLS 1.2 ciphers (OpenSSL syntax)\n"
+"  --ciphersuites LIST  TLS 1.3 suites (e.g. TLS_AES_128_GCM_SHA256)\n"
+"  --require-ktls       ktls, ktls-openssl: fail (exit 3) when the kernel\n"
+"                       cannot take the session instead of continuing in\n"
+"                       userspace TLS\n"
+"  Mode ktls hands AES-128-GCM and AES-256-GCM sessions to the kernel;\n"
+"  other ciphers (CHACHA20-POLY1305, ...) may be negotiated, and then the\n"
+"  tool says so and keeps the session in userspace TLS.  The server sends\n"
+"  no TLS 1.3 session tickets.  Keys are never printed and are wiped.\n"
+"\n"
+"Output: mode, role, addresses; after a handshake \"TLS handshake completed\n"
+"successfully\", Protocol, Cipher, SNI, ALPN and the peer certificate\n"
+"(Subject, Issuer, \"Certificate verified: YES/NO\"); TLS version/cipher/\n"
+"keys, the egress route, then \"tx: STATE\" and \"rx: STATE\" (with the\n"
+"reason when not hw) right after key installation; at the end bytes, calls,\n"
+"elapsed, throughput (MB/s = 10^6 bytes/s), latency (handshake, first\n"
+"byte), CPU user/sys of the data phase, \"end: tx STATE, rx STATE\", sha256\n"
+"and the verdict.  STATE (from sock_diag): hw, hw-record, sw, none (no kTLS\n"
+"in that direction) or unknown (query failed; the kernel reports kTLS state\n"
+"to CAP_NET_ADMIN only).  --json prints the same as one object.  On a\n"
+"terminal, long transfers show a progress line on stderr.\n"
 "\n");
 	usage_modes(stdout);
 	printf("\n%s", exit_codes_help);
@@ -138,6 +185,9 @@ enum {
 	OPT_REVERSE, OPT_ONCE, OPT_LOOP, OPT_BYTES, OPT_SEED, OPT_FILE,
 	OPT_SENDFILE, OPT_WSIZE, OPT_EXPECT, OPT_KEY, OPT_SALT, OPT_IV,
 	OPT_RECSEQ, OPT_NO_TX_KEYS, OPT_NO_RX_KEYS, OPT_REQUIRE,
+	OPT_SPLICE, OPT_ECHO, OPT_NO_STATUS, OPT_CERT, OPT_CERT_KEY, OPT_CA,
+	OPT_NO_VERIFY, OPT_SNI, OPT_ALPN, OPT_TLS, OPT_CIPHERS,
+	OPT_CIPHERSUITES, OPT_REQUIRE_KTLS,
 };
 
 static const struct option long_opts[] = {
@@ -163,6 +213,19 @@ static const struct option long_opts[] = {
 	{ "no-tx-keys",      no_argument,       NULL, OPT_NO_TX_KEYS },
 	{ "no-rx-keys",      no_argument,       NULL, OPT_NO_RX_KEYS },
 	{ "require-offload", required_argument, NULL, OPT_REQUIRE },
+	{ "splice",          no_argument,       NULL, OPT_SPLICE },
+	{ "echo",            no_argument,       NULL, OPT_ECHO },
+	{ "no-status",       no_argument,       NULL, OPT_NO_STATUS },
+	{ "cert",            required_argument, NULL, OPT_CERT },
+	{ "cert-key",        required_argument, NULL, OPT_CERT_KEY },
+	{ "ca",              required_argument, NULL, OPT_CA },
+	{ "no-verify",       no_argument,       NULL, OPT_NO_VERIFY },
+	{ "sni",             required_argument, NULL, OPT_SNI },
+	{ "alpn",            required_argument, NULL, OPT_ALPN },
+	{ "tls",             required_argument, NULL, OPT_TLS },
+	{ "ciphers",         required_argument, NULL, OPT_CIPHERS },
+	{ "ciphersuites",    required_argument, NULL, OPT_CIPHERSUITES },
+	{ "require-ktls",    no_argument,       NULL, OPT_REQUIRE_KTLS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -227,6 +290,31 @@ static int parse_fixed_hex(const char *opt, const char *val, uint8_t *out,
 	return RC_OK;
 }
 
+/* "h2,http/1.1": non-empty names of at most 255 bytes, <= 255 in all. */
+static int check_alpn(const char *list)
+{
+	const char *p = list, *e;
+	size_t n, total = 0;
+
+	if (!*list)
+		return usage_err("--alpn: empty protocol list");
+	for (;;) {
+		e = strchr(p, ',');
+		n = e ? (size_t)(e - p) : strlen(p);
+		if (n == 0 || n > 255)
+			return usage_err("--alpn '%s': protocol names must be "
+					 "1 to 255 bytes, comma-separated",
+					 list);
+		total += n + 1;
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	if (total > 255)
+		return usage_err("--alpn '%s': list too long", list);
+	return RC_OK;
+}
+
 /* Wipe a secret command-line argument (also hides it from ps). */
 static void wipe_arg(char *arg)
 {
@@ -259,6 +347,9 @@ int xfer_parse_args(int argc, char **argv, struct xfer_opts *o)
 	o->bytes = XFER_DEFAULT_BYTES;
 	o->seed = XFER_DEFAULT_SEED;
 	o->wsize_min = o->wsize_max = XFER_DEFAULT_WRITE;
+	o->tls_min = TLS1_2_VERSION;
+	o->tls_max = TLS1_3_VERSION;
+	o->progress = isatty(STDERR_FILENO);
 	static_material_defaults(&o->sm);
 
 	optind = 1;
@@ -278,7 +369,8 @@ int xfer_parse_args(int argc, char **argv, struct xfer_opts *o)
 			o->mode = xfer_mode_find(optarg);
 			if (!o->mode)
 				return usage_err("--mode: unknown mode '%s' "
-						 "(static, tcp)", optarg);
+						 "(static, tcp, openssl, ktls, "
+						 "ktls-openssl)", optarg);
 			break;
 		case OPT_LISTEN:
 			if (o->role != ROLE_SERVER)
@@ -400,6 +492,75 @@ int xfer_parse_args(int argc, char **argv, struct xfer_opts *o)
 						 "expected tx, rx or both",
 						 optarg);
 			break;
+		case OPT_SPLICE:
+			o->use_splice = true;
+			break;
+		case OPT_ECHO:
+			o->echo = true;
+			break;
+		case OPT_NO_STATUS:
+			o->no_status = true;
+			break;
+		case OPT_CERT:
+			o->cert = optarg;
+			o->tls_opt_set = true;
+			break;
+		case OPT_CERT_KEY:
+			o->cert_key = optarg;
+			o->tls_opt_set = true;
+			break;
+		case OPT_CA:
+			o->ca = optarg;
+			o->tls_opt_set = true;
+			break;
+		case OPT_NO_VERIFY:
+			if (o->role != ROLE_CLIENT)
+				return usage_err("--no-verify is a client option "
+						 "(servers verify clients only "
+						 "with --ca)");
+			o->no_verify = true;
+			o->tls_opt_set = true;
+			break;
+		case OPT_SNI:
+			if (!*optarg || strlen(optarg) > 253)
+				return usage_err("--sni: expected a host name "
+						 "of 1 to 253 characters");
+			o->sni = optarg;
+			o->tls_opt_set = true;
+			break;
+		case OPT_ALPN:
+			rc = check_alpn(optarg);
+			if (rc)
+				return rc;
+			o->alpn = optarg;
+			o->tls_opt_set = true;
+			break;
+		case OPT_TLS:
+			if (strcmp(optarg, "1.2") == 0) {
+				o->tls_min = o->tls_max = TLS1_2_VERSION;
+			} else if (strcmp(optarg, "1.3") == 0) {
+				o->tls_min = o->tls_max = TLS1_3_VERSION;
+			} else if (strcmp(optarg, "any") == 0) {
+				o->tls_min = TLS1_2_VERSION;
+				o->tls_max = TLS1_3_VERSION;
+			} else {
+				return usage_err("--tls '%s': expected 1.2, 1.3 "
+						 "or any", optarg);
+			}
+			o->tls_opt_set = true;
+			break;
+		case OPT_CIPHERS:
+			o->ciphers = optarg;
+			o->tls_opt_set = true;
+			break;
+		case OPT_CIPHERSUITES:
+			o->ciphersuites = optarg;
+			o->tls_opt_set = true;
+			break;
+		case OPT_REQUIRE_KTLS:
+			o->require_ktls = true;
+			o->tls_opt_set = true;
+			break;
 		case ':':
 			return usage_err("option '%s' requires an argument",
 					 argv[optind - 1]);
@@ -446,7 +607,35 @@ int xfer_parse_args(int argc, char **argv, struct xfer_opts *o)
 				 "nothing; use --mode tcp");
 	if (o->require && !(o->mode->flags & MODE_F_KTLS))
 		return usage_err("--require-offload needs a kTLS mode "
-				 "(--mode static)");
+				 "(--mode static, ktls or ktls-openssl)");
+	if (o->tls_opt_set && !(o->mode->flags & MODE_F_HANDSHAKE))
+		return usage_err("--cert/--cert-key/--ca/--no-verify/--sni/"
+				 "--alpn/--tls/--ciphers/--ciphersuites/"
+				 "--require-ktls need a handshake mode (--mode "
+				 "openssl, ktls or ktls-openssl)");
+	if (o->require_ktls && !(o->mode->flags & MODE_F_KTLS))
+		return usage_err("--require-ktls needs --mode ktls or "
+				 "ktls-openssl");
+	if ((o->mode->flags & MODE_F_HANDSHAKE) && o->role == ROLE_SERVER &&
+	    !o->cert)
+		return usage_err("a TLS server needs --cert FILE (see "
+				 "scripts/mkcerts.sh)");
+	if (o->cert_key && !o->cert)
+		return usage_err("--cert-key needs --cert");
+	if (o->echo) {
+		if (o->reverse)
+			return usage_err("--echo and --reverse are mutually "
+					 "exclusive");
+		if (o->no_status)
+			return usage_err("--echo has no status line anyway; "
+					 "drop --no-status");
+		if (o->wsize_max > XFER_ECHO_MAX_WRITE)
+			return usage_err("--echo: --write-size must not exceed "
+					 "64K (bytes in flight)");
+		if (o->use_sendfile || o->use_splice)
+			return usage_err("--echo sends with write(); drop "
+					 "--sendfile/--splice");
+	}
 	if (xfer_is_sender(o)) {
 		if (o->expect_sha_set)
 			return usage_err("--expect-sha256 applies to the "
@@ -454,6 +643,7 @@ int xfer_parse_args(int argc, char **argv, struct xfer_opts *o)
 	} else {
 		const char *opt = o->file ? "--file" :
 				  o->use_sendfile ? "--sendfile" :
+				  o->use_splice ? "--splice" :
 				  o->wsize_set ? "--write-size" : NULL;
 
 		if (opt)
@@ -465,5 +655,15 @@ int xfer_parse_args(int argc, char **argv, struct xfer_opts *o)
 	}
 	if (o->use_sendfile && !o->file)
 		return usage_err("--sendfile needs --file PATH");
+	if (o->use_splice && !o->file)
+		return usage_err("--splice needs --file PATH");
+	if (o->use_splice && o->use_sendfile)
+		return usage_err("--splice and --sendfile are mutually "
+				 "exclusive");
+	if ((o->use_splice || o->use_sendfile) &&
+	    strcmp(o->mode->name, "openssl") == 0)
+		return usage_err("--%s: with --mode openssl the kernel never "
+				 "sees plaintext (use ktls or ktls-openssl)",
+				 o->use_splice ? "splice" : "sendfile");
 	return RC_OK;
 }

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 static void query_diag(const struct xfer_conn *c, struct tlsdiag_info *d)
@@ -34,8 +35,8 @@ static bool is_hw(const struct tlsdiag_info *d, bool tx)
 }
 
 /* --require-offload: the direction must be "hw" before and after. */
-static bool offload_met(const struct xfer_opts *o, const struct xfer_result *r,
-			char *why, size_t len)
+static bool offload_met(const struct xfer_conn *c, const struct xfer_opts *o,
+			const struct xfer_result *r, char *why, size_t len)
 {
 	static const struct { enum xfer_require bit; bool tx; } dirs[] = {
 		{ REQUIRE_TX, true }, { REQUIRE_RX, false },
@@ -52,22 +53,44 @@ static bool offload_met(const struct xfer_opts *o, const struct xfer_result *r,
 		else if (!is_hw(&r->diag_end, dirs[i].tx))
 			bad = &r->diag_end;
 		if (bad) {
+			char reason[192];
+
+			offload_reason(c, r, bad, dirs[i].tx, reason,
+				       sizeof(reason));
 			snprintf(why, len, "offload requirement not met: %s is "
 				 "%s%s%s%s", dirs[i].tx ? "tx" : "rx",
 				 tlsdiag_state(bad, dirs[i].tx),
 				 bad == &r->diag_end ? " at the end" : "",
-				 bad->errstr[0] ? "; " : "", bad->errstr);
+				 reason[0] ? ": " : "", reason);
 			return false;
 		}
 	}
 	return true;
 }
 
-static int serve_conn(int fd, struct xfer_opts *o)
+static double tv_s(const struct timeval *tv)
+{
+	return (double)tv->tv_sec + (double)tv->tv_usec / 1e6;
+}
+
+static void conn_close(struct xfer_conn *c, const struct xfer_opts *o)
+{
+	if (o->mode->cleanup)
+		o->mode->cleanup(c);
+	if (c->pipefd[0] >= 0) {
+		close(c->pipefd[0]);
+		close(c->pipefd[1]);
+	}
+	close(c->fd);
+}
+
+/* @t_conn: mono_now() when the TCP connection was established. */
+static int serve_conn(int fd, struct xfer_opts *o, double t_conn)
 {
 	struct xfer_conn c;
 	struct xfer_result r;
-	char why[256];
+	struct rusage ru0, ru1;
+	char why[384];
 	double t0;
 	int rc, err;
 
@@ -76,6 +99,9 @@ static int serve_conn(int fd, struct xfer_opts *o)
 	c.fd = fd;
 	c.role = o->role;
 	c.io = &xfer_io_fd;
+	c.t_conn = t_conn;
+	c.pipefd[0] = c.pipefd[1] = -1;
+	r.first_byte_s = -1;
 	r.sender = xfer_is_sender(o);
 	net_format_local(fd, c.local, sizeof(c.local));
 	net_format_peer(fd, c.peer, sizeof(c.peer));
@@ -99,17 +125,24 @@ static int serve_conn(int fd, struct xfer_opts *o)
 
 	query_diag(&c, &r.diag_start);
 	r.have_diag = true;
+	offload_probe_route(&c, &r);
 	report_setup(&c, o, &r);
 	c.data_done = data_done;
 
-	if (r.sender)
+	getrusage(RUSAGE_SELF, &ru0);
+	if (o->echo && o->role == ROLE_CLIENT)
+		rc = xfer_echo_client(&c, o, &r);
+	else if (r.sender)
 		rc = xfer_send(&c, o, &r);
 	else
 		rc = xfer_recv(&c, o, &r);
+	getrusage(RUSAGE_SELF, &ru1);
+	r.cpu_user_s = tv_s(&ru1.ru_utime) - tv_s(&ru0.ru_utime);
+	r.cpu_sys_s = tv_s(&ru1.ru_stime) - tv_s(&ru0.ru_stime);
 
 	if (!r.have_diag_end)
 		data_done(&c, &r);
-	r.offload_ok = offload_met(o, &r, why, sizeof(why));
+	r.offload_ok = offload_met(&c, o, &r, why, sizeof(why));
 	if (rc == RC_OK && o->require && !r.offload_ok) {
 		errmsg("%s", why);
 		snprintf(r.error, sizeof(r.error), "%s", why);
@@ -117,9 +150,7 @@ static int serve_conn(int fd, struct xfer_opts *o)
 	}
 	r.rc = rc;
 	report_final(&c, o, &r);
-	if (o->mode->cleanup)
-		o->mode->cleanup(&c);
-	close(fd);
+	conn_close(&c, o);
 	return rc;
 
 fail_setup:
@@ -127,9 +158,7 @@ fail_setup:
 	snprintf(r.error, sizeof(r.error), "%s", errmsg_last());
 	snprintf(r.reason, sizeof(r.reason), "%s", errmsg_last());
 	report_final(&c, o, &r);
-	if (o->mode->cleanup)
-		o->mode->cleanup(&c);
-	close(fd);
+	conn_close(&c, o);
 	return rc;
 }
 
@@ -185,7 +214,7 @@ static int run_server(struct xfer_opts *o)
 			rc = early_fail(o, RC_SETUP);
 			break;
 		}
-		rc = serve_conn(fd, o);
+		rc = serve_conn(fd, o, mono_now());
 	} while (o->loop);
 	close(lfd);
 	return rc;
@@ -214,7 +243,7 @@ static int run_client(struct xfer_opts *o)
 		errmsg("connect to %s: %s", addr, strerror(-fd));
 		return early_fail(o, RC_SETUP);
 	}
-	return serve_conn(fd, o);
+	return serve_conn(fd, o, mono_now());
 }
 
 int xfer_run(struct xfer_opts *o)
@@ -228,5 +257,15 @@ int xfer_run(struct xfer_opts *o)
 		if (rc)
 			return early_fail(o, rc);
 	}
-	return o->role == ROLE_SERVER ? run_server(o) : run_client(o);
+	if (o->mode->prepare) {
+		rc = o->mode->prepare(o);
+		if (rc) {
+			early_fail(o, rc);
+			tls_global_free();
+			return rc;
+		}
+	}
+	rc = o->role == ROLE_SERVER ? run_server(o) : run_client(o);
+	tls_global_free();
+	return rc;
 }

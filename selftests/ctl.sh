@@ -1,0 +1,698 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# user/tlsdevctl and the tls_dev generic netlink family
+# (Documentation/netlink.rst, Documentation/tlsdevctl.rst):
+#  - usage errors, link creation with each option, agreement with ip and
+#    ethtool, refusals with the kernel's extack message and exit codes;
+#  - conn show on live IPv4 and IPv6 connections, and nothing once they
+#    ended;
+#  - fault injection observed in the counters with the data intact: drop,
+#    dup, delay, replay, add-fail, ctx-limit;
+#  - fault-set refused without CAP_NET_ADMIN, reads allowed;
+#  - hand-made malformed requests each refused with an extack message and
+#    nothing in the kernel log.
+# tls0 (tlsdev on veth0) in TX_NS sends to a software kTLS tlsxfer server
+# in RX_NS.
+
+. "$(dirname "$0")/lib.sh"
+
+CTL=${TLSDEVCTL:-$TOP_DIR/user/tlsdevctl}
+PORT=4433
+PORT2=4434
+KEY256=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
+WORK=$(mktemp -d)
+
+cleanup()
+{
+	local pid
+
+	for pid in $(jobs -p); do
+		kill -CONT "$pid" 2>/dev/null
+		kill "$pid" 2>/dev/null
+	done
+	topo_destroy
+	rm -rf "$WORK"
+}
+
+ctl() { nsx "$TX_NS" "$CTL" "$@"; }
+
+# expect RC PATTERN CMD...: CMD exits with RC and says PATTERN (stderr
+# included); the output is kept in $out
+expect()
+{
+	local want=$1 pattern=$2 rc=0
+	shift 2
+
+	out=$("$@" 2>&1) || rc=$?
+	if [ "$rc" -ne "$want" ]; then
+		fail "'${*##*/}' exited $rc, not $want: $out"
+		return 1
+	fi
+	if [ -n "$pattern" ] && ! grep -q -- "$pattern" <<<"$out"; then
+		fail "'${*##*/}' did not say '$pattern': $out"
+		return 1
+	fi
+}
+
+# field DEV JQ: a field of DEV in tlsdevctl -j link show
+field() { ctl -j link show "$1" | jq -r ".[0].$2"; }
+
+# Start a tlsxfer server on PORT in RX_NS, in the background: $server is
+# its pid (not through nsx: kill -STOP must reach tlsxfer itself).
+server_start()
+{
+	local name=$1 port=$2
+	shift 2
+
+	ip netns exec "$RX_NS" "$TLSXFER" server --listen "${SRV_ADDR:-$RX_IP4}:$port" \
+		--timeout 60 "$@" >"$WORK/$name.server" 2>&1 &
+	server=$!
+	busywait 5000 port_listening "$RX_NS" "$port" && return 0
+	kill "$server" 2>/dev/null
+	fail "$name: server did not start"
+}
+
+# xfer NAME PORT BYTES [CLIENT_ARGS...]: one verified transfer of BYTES
+# from TX_NS; both ends must succeed. The client's output is $WORK/NAME.
+xfer()
+{
+	local name=$1 port=$2 bytes=$3 rc=0 srv_rc server
+	shift 3
+
+	server_start "$name" "$port" --bytes "$bytes" ||
+		return 1
+	nsx "$TX_NS" "$TLSXFER" client --connect "${CLI_ADDR:-$RX_IP4}:$port" \
+		--bytes "$bytes" --timeout 60 "$@" >"$WORK/$name" 2>&1 || rc=$?
+	wait "$server"
+	srv_rc=$?
+	grep -E "^(tx|end):" "$WORK/$name" | sed "s/^/[$name] /"
+	if [ "$rc" -ne 0 ] || [ "$srv_rc" -ne 0 ]; then
+		sed "s/^/[$name client] /" "$WORK/$name"
+		sed "s/^/[$name server] /" "$WORK/$name.server"
+		fail "$name: client exited $rc, server exited $srv_rc"
+		return 1
+	fi
+}
+
+# conns N: tlsdevctl conn show lists N connections
+conns() { [ "$(ctl -j conn show | jq length)" -eq "$1" ]; }
+
+snap() { dev_snap "$TX_NS" tls0 "$WORK/$1"; }
+d() { snap_delta "$WORK/before" "$WORK/after" "$1"; }
+
+# A connection stays up as long as wanted when its receiver is stopped
+# (SIGSTOP) before it connects: the kernel accepts it, fills the receive
+# buffer, and the sender waits for window with the connection offloaded.
+# SIGCONT lets the transfer finish and be verified.
+
+# ------------------------------------------------------------------------
+
+test_usage()
+{
+	local g
+
+	expect 0 "link add NAME link LOWER" "$CTL" --help || return 1
+	for g in link conn stats fault; do
+		expect 0 "tlsdevctl \[-j\] $g " "$CTL" "$g" --help || return 1
+	done
+	expect 0 "rx-resync" "$CTL" link add --help || return 1
+	expect 2 "unknown command" "$CTL" frobnicate || return 1
+	expect 2 "missing command" "$CTL" link || return 1
+	expect 2 "missing 'link LOWER'" "$CTL" link add bad0 || return 1
+	expect 2 "'bogus' is not replay or request" \
+		"$CTL" link add bad0 link veth0 tx-resync bogus || return 1
+	expect 2 "^tlsdevctl: rx-resync: RX offload is not supported by this module yet$" \
+		"$CTL" link add bad0 link veth0 rx-resync hint || return 1
+	expect 2 "not request, hint or async" \
+		"$CTL" link add bad0 link veth0 rx-resync sideways || return 1
+	expect 2 "needs 'nth N'" "$CTL" fault set dev tls0 tx drop || return 1
+	expect 2 "at least 1" "$CTL" fault set dev tls0 tx drop nth 0 || return 1
+	expect 2 "not a 32-bit" "$CTL" fault set dev tls0 add-fail -1 || return 1
+	expect 2 "expected 'dev NAME'" "$CTL" stats show tls0 || return 1
+	# every line of an error is one line
+	[ "$(wc -l <<<"$out")" -eq 1 ] || { fail "error on several lines: $out"; return 1; }
+}
+
+# A tlsdev made by tlsdevctl with options, as tlsdevctl, ip and ethtool see it.
+link_check()
+{
+	local backend=$1 mode=$2 rc=0
+
+	ctl link add tlsx link veth2 backend "$backend" tx-resync "$mode" ||
+		return 1
+	[ "$(field tlsx backend)" = "$backend" ] ||
+		{ fail "link show: backend $(field tlsx backend), not $backend"; rc=1; }
+	[ "$(field tlsx tx_resync)" = "$mode" ] ||
+		{ fail "link show: tx-resync $(field tlsx tx_resync), not $mode"; rc=1; }
+	[ "$(field tlsx lower)" = veth2 ] || { fail "link show: lower not veth2"; rc=1; }
+	[ "$(field tlsx conns)" = 0 ] || { fail "link show: conns on a new device"; rc=1; }
+	[ "$(field tlsx ifindex)" = "$(nsx "$TX_NS" cat /sys/class/net/tlsx/ifindex)" ] ||
+		{ fail "link show: wrong ifindex"; rc=1; }
+	[ "$(field tlsx lower_ifindex)" = "$(nsx "$TX_NS" cat /sys/class/net/veth2/ifindex)" ] ||
+		{ fail "link show: wrong lower ifindex"; rc=1; }
+	ctl link show tlsx | grep -q "^tlsx: lower veth2 backend $backend tx-resync $mode conns 0$" ||
+		{ fail "link show text: $(ctl link show tlsx)"; rc=1; }
+	[ "$(ip -n "$TX_NS" -d -j link show tlsx | jq -r '.[0].linkinfo.info_kind')" = tlsdev ] ||
+		{ fail "ip -d link show: not a tlsdev"; rc=1; }
+	# tlsdev is an upper device of its lower one (ip shows no @LOWER:
+	# the device has no ndo_get_iflink)
+	nsx "$TX_NS" test -e /sys/class/net/tlsx/lower_veth2 ||
+		{ fail "sysfs: tlsx is not an upper device of veth2"; rc=1; }
+	nsx "$TX_NS" ethtool -i tlsx | grep -q "^firmware-version: $backend$" ||
+		{ fail "ethtool -i: backend is not $backend"; rc=1; }
+	ctl link del tlsx || rc=1
+	! ip -n "$TX_NS" link show tlsx >/dev/null 2>&1 ||
+		{ fail "tlsx survived link del"; rc=1; }
+	return $rc
+}
+
+test_link_add()
+{
+	local b m backends=emu
+
+	ip -n "$TX_NS" link add veth2 type veth peer name veth3 || return 1
+	# default options
+	ctl link add tlsx link veth2 || return 1
+	[ "$(field tlsx backend)/$(field tlsx tx_resync)" = emu/replay ] ||
+		{ fail "defaults: $(ctl link show tlsx)"; return 1; }
+	ctl link del tlsx || return 1
+	# ip-style name keyword
+	ctl link add link veth2 name tlsx || return 1
+	ctl link del tlsx || return 1
+	for b in mlx5 null; do
+		[ -d "/sys/module/tlsdev_$b" ] && backends+=" $b"
+	done
+	echo "backends: $backends"
+	for b in $backends; do
+		for m in replay request; do
+			link_check "$b" "$m" || return 1
+		done
+	done
+	ctl link show | grep -q "^tls0: lower veth0 backend emu tx-resync replay" ||
+		{ fail "link show of all devices: $(ctl link show)"; return 1; }
+}
+
+test_refusals()
+{
+	expect 1 "unknown backend" ctl link add tlsx link veth2 backend nope ||
+		return 1
+	expect 1 "lower device not found" ctl link add tlsx link nosuch0 ||
+		return 1
+	expect 1 "busy" ctl link add tlsx link veth0 || return 1
+	expect 1 "File exists" ctl link add tls0 link veth2 || return 1
+	expect 1 "tlsdev on a tlsdev" ctl link add tlsx link tls0 || return 1
+	ip -n "$TX_NS" link show tlsx >/dev/null 2>&1 && { fail "a refused device exists"; return 1; }
+	expect 1 "veth2: not a tlsdev device" ctl stats show dev veth2 || return 1
+	expect 1 "veth2: not a tlsdev device" ctl conn show dev veth2 || return 1
+	expect 1 "veth2: not a tlsdev device" ctl fault set dev veth2 add-fail 1 ||
+		return 1
+	expect 1 "veth2: not a tlsdev device" ctl link show veth2 || return 1
+	expect 1 "veth2: not a tlsdev device" ctl link del veth2 || return 1
+	ip -n "$TX_NS" link show veth2 >/dev/null || { fail "link del removed a veth"; return 1; }
+	expect 1 "nosuch0: no such device" ctl stats show dev nosuch0 || return 1
+	expect 1 "nosuch0: no such device" ctl fault clear dev nosuch0 || return 1
+	# the other netns has no tls0
+	expect 1 "no such device" nsx "$RX_NS" "$CTL" stats show dev tls0 || return 1
+	[ -z "$(nsx "$RX_NS" "$CTL" link show)" ] || { fail "devices of another netns listed"; return 1; }
+}
+
+# The connection of ADDR:PORT in conn show -j, as JSON
+conn_of() { ctl -j conn show dev tls0 | jq -c ".[] | select(.dport == $2 and .daddr == \"$1\")"; }
+
+# conn_check JSON KEY VALUE...: fields of a conn show -j entry
+conn_check()
+{
+	local json=$1 k v got
+	shift
+
+	while [ $# -gt 0 ]; do
+		k=$1 v=$2
+		shift 2
+		got=$(jq -r ".$k" <<<"$json")
+		[ "$got" = "$v" ] || { fail "conn show: $k is $got, not $v: $json"; return 1; }
+	done
+}
+
+# client_start NAME ADDR:PORT [ARGS...]: a tlsxfer client in TX_NS in the
+# background, $client its pid
+client_start()
+{
+	local name=$1 to=$2
+	shift 2
+
+	ip netns exec "$TX_NS" "$TLSXFER" client --connect "$to" --timeout 60 \
+		"$@" >"$WORK/$name" 2>&1 &
+	client=$!
+}
+
+test_conn_live()
+{
+	local a b c4 c6 rc=0 s4 s6
+
+	server_start live4 $PORT --bytes 4M || return 1
+	s4=$server
+	SRV_ADDR="[$RX_IP6]" server_start live6 $PORT2 --bytes 4M --key $KEY256 ||
+		return 1
+	s6=$server
+	kill -STOP "$s4" "$s6"
+	client_start live4 "$RX_IP4:$PORT" --bytes 4M --require-offload tx
+	a=$client
+	client_start live6 "[$RX_IP6]:$PORT2" --bytes 4M --key $KEY256 \
+		--require-offload tx
+	b=$client
+	busywait 20000 conns 2 || { fail "conn show never listed 2 connections"; rc=1; }
+	ctl conn show
+	c4=$(conn_of $RX_IP4 $PORT)
+	c6=$(conn_of $RX_IP6 $PORT2)
+	conn_check "$c4" dev tls0 dir tx family inet saddr $TX_IP4 cipher aes-gcm-128 \
+		synced true || rc=1
+	conn_check "$c6" dev tls0 dir tx family inet6 saddr $TX_IP6 cipher aes-gcm-256 \
+		synced true || rc=1
+	[ "$(jq .sport <<<"$c4")" -gt 0 ] 2>/dev/null || { fail "no source port"; rc=1; }
+	# the device encrypted what the receiver took before it stopped
+	[ "$(jq '.tcp_seq - .start_seq' <<<"$c4")" -gt 0 ] 2>/dev/null ||
+		{ fail "the device's stream did not move: $c4"; rc=1; }
+	ctl conn show | grep -q "^tls0 tx $TX_IP4:[0-9]* $RX_IP4:$PORT aes-gcm-128 " ||
+		{ fail "conn show text"; rc=1; }
+	ctl conn show | grep -q "^tls0 tx \[$TX_IP6\]:[0-9]* \[$RX_IP6\]:$PORT2 aes-gcm-256 " ||
+		{ fail "conn show text (IPv6)"; rc=1; }
+	[ "$(field tls0 conns)" = 2 ] || { fail "link show: conns $(field tls0 conns)"; rc=1; }
+	kill -CONT "$s4" "$s6"
+
+	wait "$a" || { fail "IPv4 client failed"; rc=1; }
+	wait "$b" || { fail "IPv6 client failed"; rc=1; }
+	wait "$s4" || { fail "IPv4 server failed"; rc=1; }
+	wait "$s6" || { fail "IPv6 server failed"; rc=1; }
+	[ $rc -eq 0 ] || { cat "$WORK/live4" "$WORK/live6"; return 1; }
+	# deletion is asynchronous (the TLS core's destruct work)
+	busywait 10000 conns 0 || { fail "conn show still lists: $(ctl conn show)"; return 1; }
+	[ "$(field tls0 conns)" = 0 ] || fail "link show: conns $(field tls0 conns)"
+}
+
+# Many kTLS sockets at once: "listen ADDR PORT" (never accepts: the kernel
+# completes the connections) or "connect ADDR PORT N" (N sockets with
+# TLS_TX keys, then waits to be killed).
+cat >"$WORK/many.py" <<'EOF'
+import socket, struct, sys, time
+
+mode, addr, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+if mode == 'listen':
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, port))
+    s.listen(256)
+    while True:
+        time.sleep(60)
+if mode == 'dump':
+    # a conn-get dump read 4 KiB at a time by a fresh socket, so that the
+    # kernel splits it into several parts: print "CONNS PARTS UNIQUE"
+    def sock():
+        s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 16)
+        s.bind((0, 0))
+        return s
+    def attrs(b):
+        while len(b) >= 4:
+            ln, t = struct.unpack('=HH', b[:4])
+            yield t & 0x3fff, b[4:ln]
+            b = b[(ln + 3) & ~3:]
+    s = sock()
+    s.send(struct.pack('=IHHII', 32, 0x10, 5, 1, 0) +
+           struct.pack('=BBH', 3, 1, 0) + struct.pack('=HH', 12, 2) + b'tls_dev\0')
+    m = s.recv(65536)
+    family = [struct.unpack('=H', v[:2])[0] for t, v in attrs(m[20:]) if t == 1][0]
+    s = sock()
+    s.send(struct.pack('=IHHII', 20, family, 0x301, 1, 0) + struct.pack('=BBH', 2, 1, 0))
+    conns, parts, ports, done = 0, 0, set(), False
+    while not done:
+        buf = s.recv(4096)
+        parts += 1
+        while buf:
+            ln, t = struct.unpack('=IH', buf[:6])
+            if t == 3:
+                done = True
+            elif t == family:
+                conns += 1
+                for at, v in attrs(buf[20:ln]):
+                    if at == 9:     # TLSDEV_A_CONN
+                        ports |= {v2 for t2, v2 in attrs(v) if t2 == 7}
+            buf = buf[(ln + 3) & ~3:]
+    print(conns, parts, len(ports))
+    sys.exit(0)
+TCP_ULP, SOL_TLS, TLS_TX = 31, 282, 1
+# struct tls12_crypto_info_aes_gcm_128: TLS 1.2, AES-GCM-128
+info = struct.pack('=HH', 0x0303, 51) + bytes(range(8)) + bytes(range(16)) + \
+       b'\xa0\xa1\xa2\xa3' + bytes(8)
+socks = []
+for i in range(int(sys.argv[4])):
+    c = socket.create_connection((addr, port))
+    c.setsockopt(socket.IPPROTO_TCP, TCP_ULP, b'tls')
+    c.setsockopt(SOL_TLS, TLS_TX, info)
+    socks.append(c)
+print('ready', flush=True)
+while True:
+    time.sleep(60)
+EOF
+
+test_conn_many()
+{
+	local n=40 lst cli rc=0 json c p u
+
+	ip netns exec "$RX_NS" python3 "$WORK/many.py" listen $RX_IP4 $PORT &
+	lst=$!
+	busywait 20000 port_listening "$RX_NS" $PORT ||
+		{ kill $lst; fail "python listener did not start"; return 1; }
+	ip netns exec "$TX_NS" python3 "$WORK/many.py" connect $RX_IP4 $PORT $n \
+		>"$WORK/many.out" 2>&1 &
+	cli=$!
+	busywait 30000 grep -q ready "$WORK/many.out" ||
+		{ fail "sockets not set up: $(cat "$WORK/many.out")"; rc=1; }
+	# ~150 bytes a connection: the dump takes several messages
+	json=$(ctl -j conn show)
+	[ "$(jq length <<<"$json")" -eq $n ] ||
+		{ fail "conn show listed $(jq length <<<"$json") of $n"; rc=1; }
+	[ "$(jq '[.[].sport] | unique | length' <<<"$json")" -eq $n ] ||
+		{ fail "conn show listed a connection twice"; rc=1; }
+	[ "$(ctl -j conn show dev tls0 | jq length)" -eq $n ] ||
+		{ fail "conn show dev tls0 did not list $n"; rc=1; }
+	[ "$(field tls0 conns)" -eq $n ] || { fail "link show: conns $(field tls0 conns)"; rc=1; }
+	read -r c p u < <(nsx "$TX_NS" python3 "$WORK/many.py" dump - 0)
+	echo "raw dump: $c connections in $p reads, $u distinct"
+	if [ "$c/$u" != "$n/$n" ] || [ "$p" -lt 2 ]; then
+		fail "dump in several parts: $c connections, $p reads, $u distinct"
+		rc=1
+	fi
+	kill $cli $lst
+	wait $cli $lst 2>/dev/null
+	busywait 20000 conns 0 || { fail "conn show still lists $(ctl -j conn show | jq length)"; rc=1; }
+	return $rc
+}
+
+# fault_xfer ACTION NTH [EVERY]: a transfer with ACTION on the NTH segment
+fault_xfer()
+{
+	local action=$1 nth=$2 every=${3:-0} rc=0 c
+
+	busywait 10000 dev_ctx_released "$TX_NS" tls0 || return 1
+	snap before
+	ctl fault set dev tls0 tx "$action" nth "$nth" every "$every" || return 1
+	[ "$(field tls0 fault.tx_action)/$(field tls0 fault.tx_nth)/$(field tls0 fault.tx_every)" = \
+	  "$action/$nth/$every" ] || { fail "link show: $(ctl -j link show tls0)"; rc=1; }
+	xfer "fault-$action" $PORT 1M --require-offload tx || rc=1
+	[ "$(field tls0 fault.tx_count)" -ge "$nth" ] ||
+		{ fail "tx_count $(field tls0 fault.tx_count) < $nth"; rc=1; }
+	ctl fault clear dev tls0 || rc=1
+	[ "$(field tls0 fault.tx_action)" = none ] || { fail "fault clear"; rc=1; }
+	snap after
+	for c in fault_$action tx_tls_ooo tx_tls_dump_packets tx_tls_encrypted_packets; do
+		echo "$c +$(d "$c")"
+	done
+	return $rc
+}
+
+test_fault_drop()
+{
+	fault_xfer drop 5 || return 1
+	[ "$(d fault_drop)" -eq 1 ] || { fail "fault_drop +$(d fault_drop), not 1"; return 1; }
+	[ "$(d tx_tls_ooo)" -gt 0 ] || { fail "no out-of-sequence segment after a drop"; return 1; }
+}
+
+test_fault_dup()
+{
+	fault_xfer dup 5 || return 1
+	[ "$(d fault_dup)" -eq 1 ] || { fail "fault_dup +$(d fault_dup), not 1"; return 1; }
+}
+
+test_fault_delay()
+{
+	fault_xfer delay 5 || return 1
+	[ "$(d fault_delay)" -eq 1 ] || { fail "fault_delay +$(d fault_delay), not 1"; return 1; }
+}
+
+test_fault_replay()
+{
+	fault_xfer replay 5 10 || return 1
+	[ "$(d fault_replay)" -ge 1 ] || { fail "fault_replay +$(d fault_replay)"; return 1; }
+	[ "$(d tx_tls_dump_packets)" -ge "$(d fault_replay)" ] ||
+		{ fail "tx_tls_dump_packets +$(d tx_tls_dump_packets) < fault_replay"; return 1; }
+	# the counters of stats show are those of ethtool -S
+	[ "$(ctl -j stats show dev tls0 | jq .stats.fault_replay)" = \
+	  "$(dev_stat "$TX_NS" tls0 fault_replay)" ] || { fail "stats show and ethtool -S differ"; return 1; }
+}
+
+test_fault_add_fail()
+{
+	busywait 10000 dev_ctx_released "$TX_NS" tls0 || return 1
+	snap before
+	ctl fault set dev tls0 add-fail 1 || return 1
+	[ "$(field tls0 fault.add_fail)" = 1 ] || { fail "link show: add_fail not 1"; return 1; }
+	xfer add-fail1 $PORT 256K || return 1
+	grep -q "^tx: sw" "$WORK/add-fail1" || { fail "the failed add did not give tx: sw"; return 1; }
+	[ "$(field tls0 fault.add_fail)" = 0 ] || { fail "add_fail not used up"; return 1; }
+	xfer add-fail2 $PORT 256K --require-offload tx || return 1
+	snap after
+	[ "$(d fault_add_fail)" -eq 1 ] || { fail "fault_add_fail +$(d fault_add_fail), not 1"; return 1; }
+}
+
+test_fault_ctx_limit()
+{
+	local a c rc=0
+
+	busywait 10000 dev_ctx_released "$TX_NS" tls0 || return 1
+	snap before
+	ctl fault set dev tls0 ctx-limit 1 || return 1
+	[ "$(field tls0 fault.ctx_limit)" = 1 ] || { fail "link show: ctx_limit not 1"; rc=1; }
+	server_start limit1 $PORT --bytes 2M || return 1
+	a=$server
+	kill -STOP "$a"
+	client_start limit1 "$RX_IP4:$PORT" --bytes 2M
+	c=$client
+	busywait 20000 conns 1 || { fail "first connection not offloaded"; rc=1; }
+	xfer limit2 $PORT2 64K || rc=1
+	kill -CONT "$a"
+	wait "$c" || { fail "first client failed"; rc=1; }
+	wait "$a" || { fail "first server failed"; rc=1; }
+	ctl fault clear dev tls0 || rc=1
+	snap after
+	grep "^tx:" "$WORK/limit1" | sed "s/^/[limit1] /"
+	grep -q "^tx: hw" "$WORK/limit1" || { fail "first connection not hw"; rc=1; }
+	grep -q "^tx: sw" "$WORK/limit2" || { fail "second connection not sw"; rc=1; }
+	[ "$(d tx_tls_ctx_refused)" -eq 1 ] ||
+		{ fail "tx_tls_ctx_refused +$(d tx_tls_ctx_refused), not 1"; rc=1; }
+	return $rc
+}
+
+# run_unprivileged CMD...: CMD without CAP_NET_ADMIN, in TX_NS
+run_unprivileged()
+{
+	if command -v capsh >/dev/null; then
+		nsx "$TX_NS" capsh --drop=cap_net_admin -- -c '"$@"' -- "$@"
+	else
+		nsx "$TX_NS" setpriv --inh-caps=-all --bounding-set=-net_admin -- "$@"
+	fi
+}
+
+test_eperm()
+{
+	if ! command -v capsh >/dev/null && ! command -v setpriv >/dev/null; then
+		return 4
+	fi
+	expect 1 "Operation not permitted" \
+		run_unprivileged "$CTL" fault set dev tls0 add-fail 1 || return 1
+	[ "$(field tls0 fault.add_fail)" = 0 ] || { fail "an unprivileged fault set took effect"; return 1; }
+	expect 1 "Operation not permitted" \
+		run_unprivileged "$CTL" fault clear dev tls0 || return 1
+	expect 0 "^tls0: " run_unprivileged "$CTL" link show || return 1
+	expect 0 "tx_tls_ctx" run_unprivileged "$CTL" stats show dev tls0 || return 1
+	expect 0 "" run_unprivileged "$CTL" conn show
+}
+
+# Malformed requests, each to be refused with this errno and message.
+cat >"$WORK/nlfuzz.py" <<'EOF'
+import errno, os, socket, struct, sys
+
+SOL_NETLINK, NETLINK_EXT_ACK, NETLINK_CAP_ACK = 270, 11, 10
+F_REQUEST, F_ACK, F_DUMP = 1, 4, 0x300
+F_CAPPED, F_ACK_TLVS = 0x100, 0x200
+NESTED = 0x8000
+ERROR, DONE = 2, 3
+
+tls0, veth = int(sys.argv[1]), int(sys.argv[2])
+
+def attr(t, data):
+    a = struct.pack('=HH', 4 + len(data), t) + data
+    return a + b'\0' * (-len(a) % 4)
+
+def u32(t, v): return attr(t, struct.pack('=I', v))
+def u8(t, v): return attr(t, struct.pack('=B', v))
+def string(t, s): return attr(t, s.encode() + b'\0')
+
+class Sock:
+    def __init__(self, proto):
+        self.s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, proto)
+        self.s.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
+        self.s.setsockopt(SOL_NETLINK, NETLINK_CAP_ACK, 1)
+        self.s.bind((0, 0))
+        self.seq = 0
+
+    def request(self, mtype, flags, payload):
+        """Send; return (errno, extack message, replies) of the answer."""
+        self.seq += 1
+        self.s.send(struct.pack('=IHHII', 16 + len(payload), mtype,
+                                flags | F_REQUEST | F_ACK, self.seq, 0) + payload)
+        replies = []
+        while True:
+            buf = self.s.recv(65536)
+            while buf:
+                ln, t, fl, seq, _ = struct.unpack('=IHHII', buf[:16])
+                body, buf = buf[16:ln], buf[(ln + 3) & ~3:]
+                if t == ERROR:
+                    err = struct.unpack('=i', body[:4])[0]
+                    return -err, extack(fl, body[20:]), replies
+                if t == DONE:
+                    err = struct.unpack('=i', body[:4])[0]
+                    return -err, extack(fl, body[4:]), replies
+                replies.append(body)
+
+def extack(flags, tlvs):
+    if not flags & F_ACK_TLVS:
+        return ''
+    while len(tlvs) >= 4:
+        ln, t = struct.unpack('=HH', tlvs[:4])
+        if t == 1:
+            return tlvs[4:ln].rstrip(b'\0').decode()
+        tlvs = tlvs[(ln + 3) & ~3:]
+    return ''
+
+genl = Sock(16)
+err, _, replies = genl.request(0x10, 0, struct.pack('=BBH', 3, 1, 0) +
+                               string(2, 'tls_dev'))
+assert err == 0 and replies, 'tls_dev family not found'
+body = replies[0][4:]
+family = None
+while body:
+    ln, t = struct.unpack('=HH', body[:4])
+    if t == 1:
+        family = struct.unpack('=H', body[4:6])[0]
+    body = body[(ln + 3) & ~3:]
+
+DEV_GET, CONN_GET, STATS_GET, FAULT_SET = 1, 2, 3, 4
+A_IFINDEX, A_IFNAME, A_LOWER_IFINDEX, A_FAULT = 1, 2, 3, 8
+F_ACTION, F_NTH, F_EVERY, F_COUNT = 1, 2, 3, 4
+
+def g(cmd, attrs, flags=0):
+    return genl.request(family, flags, struct.pack('=BBH', cmd, 1, 0) + attrs)
+
+def fault(*attrs):
+    return u32(A_IFINDEX, tls0) + attr(A_FAULT | NESTED, b''.join(attrs))
+
+cases = [
+    ('no device', g(DEV_GET, b''),
+     errno.EINVAL, 'no device given'),
+    ('over-long name', g(DEV_GET, string(A_IFNAME, 'x' * 20)),
+     errno.EINVAL, 'Attribute failed policy validation'),
+    ('name without NUL', g(DEV_GET, attr(A_IFNAME, b'tls0')),
+     errno.EINVAL, 'Attribute failed policy validation'),
+    ('u32 flagged nested', g(DEV_GET, attr(A_IFINDEX | NESTED, struct.pack('=I', tls0))),
+     errno.EINVAL, 'NLA_F_NESTED not expected'),
+    ('nest not flagged', g(FAULT_SET, u32(A_IFINDEX, tls0) + u32(A_FAULT, 1)),
+     errno.EINVAL, 'NLA_F_NESTED is missing'),
+    ('unknown attribute', g(DEV_GET, u32(99, 1)),
+     errno.EINVAL, 'Unknown attribute type'),
+    ('reply-only attribute', g(FAULT_SET, u32(A_LOWER_IFINDEX, 1) + fault(u32(F_ACTION, 0))),
+     errno.EINVAL, 'Unsupported attribute'),
+    ('ifindex 0', g(DEV_GET, u32(A_IFINDEX, 0)),
+     errno.ERANGE, 'integer out of range'),
+    ('ifindex and name differ', g(DEV_GET, u32(A_IFINDEX, tls0) + string(A_IFNAME, 'lo')),
+     errno.EINVAL, 'different devices'),
+    ('not a tlsdev', g(STATS_GET, u32(A_IFINDEX, veth)),
+     errno.EOPNOTSUPP, 'not a tlsdev device'),
+    ('not a tlsdev, dump', g(CONN_GET, u32(A_IFINDEX, veth), F_DUMP),
+     errno.EOPNOTSUPP, 'not a tlsdev device'),
+    ('device in a dev dump', g(DEV_GET, u32(A_IFINDEX, tls0), F_DUMP),
+     errno.EINVAL, 'takes no device'),
+    ('nth 0', g(FAULT_SET, fault(u32(F_ACTION, 1), u32(F_NTH, 0))),
+     errno.ERANGE, 'integer out of range'),
+    ('action out of range', g(FAULT_SET, fault(u32(F_ACTION, 99), u32(F_NTH, 1))),
+     errno.ERANGE, 'integer out of range'),
+    ('action without nth', g(FAULT_SET, fault(u32(F_ACTION, 1))),
+     errno.EINVAL, 'needs tx-nth'),
+    ('nth without action', g(FAULT_SET, fault(u32(F_NTH, 3))),
+     errno.EINVAL, 'need a tx action'),
+    ('every with none', g(FAULT_SET, fault(u32(F_ACTION, 0), u32(F_EVERY, 3))),
+     errno.EINVAL, 'need a tx action'),
+    ('read-only tx-count', g(FAULT_SET, fault(u32(F_COUNT, 0))),
+     errno.EINVAL, 'read-only'),
+    ('empty fault', g(FAULT_SET, fault()),
+     errno.EINVAL, 'no fault setting given'),
+    ('no fault', g(FAULT_SET, u32(A_IFINDEX, tls0)),
+     errno.EINVAL, 'no fault settings given'),
+]
+
+# rtnetlink: tlsdev link attributes out of their policy
+rt = Sock(0)
+def newlink(data):
+    ifi = struct.pack('=BBHiII', 0, 0, 0, 0, 0, 0)
+    info = string(1, 'tlsdev') + attr(2 | NESTED, data)
+    return rt.request(16, 0x400 | 0x200,
+                      ifi + string(3, 'bad0') + u32(5, veth) + attr(18 | NESTED, info))
+cases += [
+    ('tx-resync out of range', newlink(u8(2, 7)),
+     errno.ERANGE, 'integer out of range'),
+    ('over-long backend', newlink(string(1, 'b' * 20)),
+     errno.EINVAL, 'Attribute failed policy validation'),
+]
+
+bad = 0
+for name, (err, msg, _), want_err, want_msg in cases:
+    ok = err == want_err and want_msg in msg
+    print('%s %s: %s "%s"' % ('ok  ' if ok else 'FAIL', name,
+                             errno.errorcode.get(err, err), msg))
+    bad += not ok
+sys.exit(1 if bad else 0)
+EOF
+
+test_fuzz()
+{
+	local before after
+
+	before=$(dmesg | wc -l)
+	nsx "$TX_NS" python3 "$WORK/nlfuzz.py" \
+		"$(nsx "$TX_NS" cat /sys/class/net/tls0/ifindex)" \
+		"$(nsx "$TX_NS" cat /sys/class/net/veth2/ifindex)" || return 1
+	ip -n "$TX_NS" link show bad0 >/dev/null 2>&1 && { fail "bad0 was created"; return 1; }
+	after=$(dmesg | wc -l)
+	[ "$after" -eq "$before" ] || { fail "kernel log: $(dmesg | tail -n $((after - before)))"; return 1; }
+}
+
+test_released()
+{
+	busywait 10000 dev_ctx_released "$TX_NS" tls0 || {
+		fail "tx_tls_ctx $(dev_stat "$TX_NS" tls0 tx_tls_ctx) !=" \
+		     "tx_tls_del $(dev_stat "$TX_NS" tls0 tx_tls_del)"
+		return 1
+	}
+	conns 0 || { fail "conn show: $(ctl conn show)"; return 1; }
+	ip -n "$TX_NS" link del veth2
+}
+
+trap cleanup EXIT
+ksft_plan 15
+[ -x "$CTL" ] || { echo "Bail out! $CTL not built"; exit 1; }
+topo_create tlsdev plain || { echo "Bail out! topology"; exit 1; }
+run_test "ctl: help and usage errors" test_usage
+run_test "ctl: link add with each option; link show, ip and ethtool agree" test_link_add
+run_test "ctl: refusals carry the kernel's message" test_refusals
+run_test "ctl: conn show lists live IPv4 and IPv6 connections, then none" test_conn_live
+run_test "ctl: conn show of 40 connections spans messages, each once" test_conn_many
+run_test "ctl: fault tx drop nth 5: one drop, resynced, data intact" test_fault_drop
+run_test "ctl: fault tx dup nth 5: one duplicate, data intact" test_fault_dup
+run_test "ctl: fault tx delay nth 5: one reordering, data intact" test_fault_delay
+run_test "ctl: fault tx replay nth 5 every 10: replays, data intact" test_fault_replay
+run_test "ctl: fault add-fail 1: the next connection is sw" test_fault_add_fail
+run_test "ctl: fault ctx-limit 1: one hw, one sw" test_fault_ctx_limit
+run_test "ctl: fault set needs CAP_NET_ADMIN, reads do not" test_eperm
+run_test "ctl: malformed requests refused with extack, quiet log" test_fuzz
+run_test "ctl: every context is released" test_released
+run_test "ctl: link del of the last device" ctl link del tls0
+ksft_exit
