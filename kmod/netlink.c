@@ -31,6 +31,11 @@ static struct genl_family tlsdev_nl_family;
 
 /* Policies, per operation (kernel-policy: per-op in the spec). */
 
+/* add-fail is an atomic_t (not const: 6.1 takes a non-const pointer) */
+static struct netlink_range_validation tlsdev_nl_add_fail_range = {
+	.max = INT_MAX,
+};
+
 static const struct nla_policy tlsdev_nl_fault_policy[TLSDEV_A_FAULT_MAX + 1] = {
 	[TLSDEV_A_FAULT_TX_ACTION] = NLA_POLICY_MAX(NLA_U32,
 						    __TLSDEV_FAULT_ACT_MAX - 1),
@@ -38,7 +43,8 @@ static const struct nla_policy tlsdev_nl_fault_policy[TLSDEV_A_FAULT_MAX + 1] = 
 	[TLSDEV_A_FAULT_TX_EVERY] = { .type = NLA_U32 },
 	[TLSDEV_A_FAULT_TX_COUNT] = { .type = NLA_REJECT,
 				      .reject_message = "tx-count is read-only" },
-	[TLSDEV_A_FAULT_ADD_FAIL] = { .type = NLA_U32 },
+	[TLSDEV_A_FAULT_ADD_FAIL] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						  &tlsdev_nl_add_fail_range),
 	[TLSDEV_A_FAULT_CTX_LIMIT] = { .type = NLA_U32 },
 };
 

@@ -177,9 +177,10 @@ static const struct ctl_cmd fault_cmds[] = {
 			"    only once): drop it, send it twice, send it after the next\n"
 			"    one, or resync for it as if it were out of order (replay;\n"
 			"    ignored in tx-resync request mode). tx none: no TX rule.\n"
-			"add-fail: make the next N offload requests (tls_dev_add) fail;\n"
-			"    those sockets use software kTLS.\n"
-			"ctx-limit: offload at most N connections at a time (0: no limit).\n"
+			"add-fail: make the next N offload requests (tls_dev_add, TX or\n"
+			"    RX) fail; those sockets use software kTLS in that direction.\n"
+			"ctx-limit: offload the TX of at most N connections at a time\n"
+			"    (0: no limit).\n"
 			"The other settings are left as they are. Needs CAP_NET_ADMIN.",
 		.run = fault_set,
 	},
