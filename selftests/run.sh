@@ -11,8 +11,8 @@ cd "$(dirname "$0")" || exit 1
 
 # The default run: tests seen passing in a full run. The rest are run by
 # name (make vmtest TESTS="tx_resync.sh ..."), see Documentation/testing.rst.
-# Not yet in it: tx_resync.sh tx_wrap.sh tx_many.sh handshake.sh.
-TESTS=(rx.sh link.sh tls_tx.sh tx.sh backends.sh ctl.sh)
+# Not yet in it: tx_resync.sh tx_wrap.sh tx_many.sh.
+TESTS=(rx.sh link.sh tls_tx.sh tx.sh backends.sh ctl.sh handshake.sh)
 [ $# -gt 0 ] && TESTS=("$@")
 TEST_TIMEOUT=${TEST_TIMEOUT:-900}
 failed=0

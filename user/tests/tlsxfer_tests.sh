@@ -236,13 +236,13 @@ group_tcp() {
 		idle_peer() { # MODE: hold = accept and sleep; drain = read to EOF, then sleep
 			python3 -u -c '
 import socket, sys, time
-l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1); l.settimeout(60)
 print(l.getsockname()[1], flush=True)
 c, _ = l.accept()
 if sys.argv[1] == "drain":
     while c.recv(65536): pass
 time.sleep(3)' "$1" >"$TMP/idle.port" &
-			for _ in $(seq 50); do [ -s "$TMP/idle.port" ] && break; sleep 0.1; done
+			for _ in $(seq 300); do [ -s "$TMP/idle.port" ] && break; sleep 0.1; done
 			cat "$TMP/idle.port"
 		}
 		port=$(idle_peer hold)
