@@ -17,6 +17,9 @@
 
 PORT=4433
 SZ=512K
+# The AES-128-GCM TLS 1.2 cases against openssl move BIG each way (TX and
+# RX offloaded on our side); the others SZ. FILE/BYTES select per case.
+BIG=64M
 WORK=$(mktemp -d)
 PKI=$WORK/pki
 # Per-command safety net on top of tlsxfer's own --timeout.
@@ -110,6 +113,7 @@ setup_pki()
 	Options = KTLS
 	EOF
 	head -c $SZ /dev/urandom >"$WORK/file"
+	head -c $BIG /dev/urandom >"$WORK/big"
 }
 
 # Our ktls server on tls0 <-> s_client: s_client sends a file, then our
@@ -119,10 +123,10 @@ sclient_case()
 {
 	local v=$1 n=sc$1-$RANDOM rc=0 dev0 sha
 	shift
-	sha=$(sha_of "$WORK/file")
+	sha=$(sha_of "${FILE:-$WORK/file}")
 	server_bg "$TX_NS" "$WORK/$n.in" --mode ktls "${SRV_CERT[@]}" "${CA[@]}" \
 		--sni localhost --no-status --expect-sha256 "$sha" || return 1
-	ossl_client -quiet -no_ign_eof -nocommands "$@" <"$WORK/file" \
+	ossl_client -quiet -no_ign_eof -nocommands "$@" <"${FILE:-$WORK/file}" \
 		>/dev/null 2>"$WORK/$n.cerr"
 	wait "$spid" || { show "$WORK/$n.in"; show "$WORK/$n.cerr"; fail "receiving from s_client"; return 1; }
 	has "$WORK/$n.in" "Certificate verified: YES" || rc=1
@@ -131,13 +135,16 @@ sclient_case()
 
 	dev0=$(tls_stat "$TX_NS" TlsTxDevice)
 	server_bg "$TX_NS" "$WORK/$n.out" --mode ktls "${SRV_CERT[@]}" "${CA[@]}" \
-		--reverse --no-status --bytes $SZ --seed 5 || return 1
+		--reverse --no-status --bytes "${BYTES:-$SZ}" --seed 5 || return 1
 	ossl_client -quiet "$@" </dev/null >"$WORK/$n.data" 2>"$WORK/$n.cerr2"
 	wait "$spid" || { show "$WORK/$n.out"; show "$WORK/$n.cerr2"; fail "sending to s_client"; return 1; }
 	show "$WORK/$n.out" | grep -E "Protocol|Cipher|^\[.*\] (tx|rx|route):"
 	[ "$(sha_of "$WORK/$n.data")" = "$(sha_line "$WORK/$n.out")" ] ||
 		{ fail "s_client got different data ($(wc -c <"$WORK/$n.data") bytes)"; rc=1; }
+	echo "$n: $(wc -c <"${FILE:-$WORK/file}") bytes in, $(wc -c <"$WORK/$n.data") out"
+	rm -f "$WORK/$n.data"
 	if [ "$v" = 1.2 ]; then
+		has "$WORK/$n.in" "^rx: hw$" || rc=1
 		has "$WORK/$n.out" "^tx: hw$" || rc=1
 		[ "$(tls_stat "$TX_NS" TlsTxDevice)" -eq $((dev0 + 1)) ] ||
 			{ fail "TlsTxDevice did not grow"; rc=1; }
@@ -149,7 +156,7 @@ sclient_case()
 	return $rc
 }
 
-test_sclient_12_aes128() { sclient_case 1.2 -tls1_2 -cipher $AES128_12; }
+test_sclient_12_aes128() { FILE=$WORK/big BYTES=$BIG sclient_case 1.2 -tls1_2 -cipher $AES128_12; }
 test_sclient_12_aes256() { sclient_case 1.2 -tls1_2 -cipher $AES256_12; }
 test_sclient_13() { sclient_case 1.3 -tls1_3 -ciphersuites $AES128_13; }
 
@@ -166,13 +173,15 @@ sserver_case()
 	ossl_server "$n" "$ktls" || return 1
 	tlsx "$TX_NS" "$WORK/$n.cli" client --mode ktls --connect "$RX_IP4:$PORT" \
 		"${CLI_CERT[@]}" "${CA[@]}" --sni localhost --no-status \
-		--bytes $SZ --seed 9 --require-offload tx "$@" || crc=$?
+		--bytes "${BYTES:-$SZ}" --seed 9 --require-offload tx "$@" || crc=$?
 	wait "$opid"
 	show "$WORK/$n.cli" | grep -E "Protocol|Cipher|^\[.*\] (tx|rx|route|tickets|verdict)"
 	[ "$crc" -eq "$want_rc" ] ||
 		{ show "$WORK/$n.cli"; show "$WORK/$n.err"; fail "client exit $crc, want $want_rc"; return 1; }
 	[ "$(sha_of "$WORK/$n.out")" = "$(sha_line "$WORK/$n.cli")" ] ||
 		{ fail "s_server got different data ($(wc -c <"$WORK/$n.out") bytes)"; rc=1; }
+	echo "$n: s_server got $(wc -c <"$WORK/$n.out") bytes"
+	rm -f "$WORK/$n.out"
 	if [ "$v" = 1.2 ]; then
 		has "$WORK/$n.cli" "^tx: hw$" || rc=1
 		[ "$(tls_stat "$TX_NS" TlsTxDevice)" -eq $((dev0 + 1)) ] ||
@@ -196,13 +205,13 @@ sserver_recv()
 	shift 2
 	ossl_server "$n" "$ktls" || return 1
 	tlsx "$TX_NS" "$WORK/$n.cli" client --mode ktls --connect "$RX_IP4:$PORT" \
-		"${CLI_CERT[@]}" "${CA[@]}" --reverse --no-status --bytes $SZ \
-		--expect-sha256 "$(sha_of "$WORK/file")" "$@" &
+		"${CLI_CERT[@]}" "${CA[@]}" --reverse --no-status --bytes "${BYTES:-$SZ}" \
+		--expect-sha256 "$(sha_of "${FILE:-$WORK/file}")" "$@" &
 	cpid=$!
 	# s_server reads stdin only once the session is up
 	busywait 30000 grep -qs "^rx: " "$WORK/$n.cli" ||
 		{ fail "client did not get through the handshake"; show "$WORK/$n.cli"; return 1; }
-	cat "$WORK/file" >"$WORK/$n.fifo" &
+	cat "${FILE:-$WORK/file}" >"$WORK/$n.fifo" &
 	wait "$cpid" || crc=$?
 	wait "$opid"
 	show "$WORK/$n.cli" | grep -E "Protocol|^\[.*\] (rx|tickets|verdict)"
@@ -210,7 +219,12 @@ sserver_recv()
 	[ "$v" = 1.2 ] || has "$WORK/$n.cli" "^tickets after hand-off: [1-9]" || return 1
 }
 
-test_sserver_12_aes128() { sserver_case plain 1.2 --tls 1.2 --ciphers $AES128_12; }
+test_sserver_12_aes128()
+{
+	FILE=$WORK/big BYTES=$BIG sserver_case plain 1.2 --tls 1.2 --ciphers $AES128_12 &&
+	FILE=$WORK/big BYTES=$BIG sserver_recv plain 1.2 --tls 1.2 --ciphers $AES128_12 \
+		--require-offload rx
+}
 test_sserver_12_aes256_ktls()
 {
 	sserver_case ktls 1.2 --tls 1.2 --ciphers $AES256_12 &&
@@ -528,10 +542,10 @@ trap cleanup EXIT
 ksft_plan 16
 topo_create tlsdev plain || { echo "Bail out! topology"; exit 1; }
 setup_pki || { echo "Bail out! certificates"; exit 1; }
-run_test "s_client <-> ktls server: TLS 1.2 AES-128-GCM, tx hw" timed test_sclient_12_aes128
+run_test "s_client <-> ktls server: TLS 1.2 AES-128-GCM, 64 MiB each way, rx+tx hw" timed test_sclient_12_aes128
 run_test "s_client <-> ktls server: TLS 1.2 AES-256-GCM, tx hw" timed test_sclient_12_aes256
 run_test "s_client <-> ktls server: TLS 1.3, tx sw (reason)" timed test_sclient_13
-run_test "ktls client -> s_server: TLS 1.2 AES-128-GCM, tx hw" timed test_sserver_12_aes128
+run_test "ktls client <-> s_server: TLS 1.2 AES-128-GCM, 64 MiB each way, tx+rx hw" timed test_sserver_12_aes128
 run_test "ktls client <-> s_server (kTLS): TLS 1.2 AES-256-GCM" timed test_sserver_12_aes256_ktls
 run_test "ktls client <-> s_server (kTLS, plain): TLS 1.3, tickets skipped" timed test_sserver_13
 run_test "ktls <-> ktls-openssl interop" timed test_ktls_openssl
