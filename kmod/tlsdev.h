@@ -219,6 +219,8 @@ enum tlsdev_rx_state {
  * @cand_seq: request mode: the header the core was asked to confirm
  * @hint_seq: hint mode: where the core said a record starts
  * @hint_rec_sn: and its number
+ * @ooo: segments that were not the next in sequence
+ * @resyncs: resyncs the core confirmed (tls_dev_resync accepted)
  * @rcu: frees the connection after tls_dev_del
  * @cipher_type: TLS_CIPHER_AES_GCM_128 or _256
  * @salt: implicit part of the GCM nonce
@@ -237,6 +239,8 @@ struct tlsdev_rx_conn {
 	u32 cand_seq;
 	u32 hint_seq;
 	u64 hint_rec_sn;
+	u64 ooo;
+	u64 resyncs;
 	struct rcu_head rcu;
 	u16 cipher_type;
 	u8 salt[TLSDEV_SALT_SIZE];
@@ -297,6 +301,8 @@ int tlsdev_rx_resync(struct tlsdev *td, struct tlsdev_rx_conn *conn, u32 seq,
 
 /* fault.c */
 enum tlsdev_fault_action tlsdev_fault_tx(struct tlsdev *td);
+enum tlsdev_fault_action tlsdev_fault_rx(struct tlsdev *td);
+enum tlsdev_fault_action tlsdev_fault_rx_async(struct tlsdev *td);
 bool tlsdev_fault_add(struct tlsdev *td);
 void tlsdev_fault_delay(struct tlsdev *td, struct sk_buff *skb);
 void tlsdev_fault_flush(struct tlsdev *td);

@@ -36,15 +36,27 @@ enum tlsdev_rx_resync {
 	 * encrypted (TLS_OFFLOAD_SYNC_TYPE_CORE_NEXT_HINT), as for nfp.
 	 */
 	TLSDEV_RX_RESYNC_HINT,
+	/*
+	 * The device reports a candidate header and answers the core's
+	 * query from a work item, as the mlx5 tracker does
+	 * (TLS_OFFLOAD_SYNC_TYPE_DRIVER_REQ_ASYNC).
+	 */
+	TLSDEV_RX_RESYNC_ASYNC,
 };
 
-/* What fault injection does with a segment the device encrypted. */
+/*
+ * What fault injection does with a segment: TX, one the device encrypted;
+ * RX, one received for an offloaded connection, before the device sees
+ * it; RX async, the device's answer to the core's resync query.
+ */
 enum tlsdev_fault_action {
 	TLSDEV_FAULT_ACT_NONE,
-	TLSDEV_FAULT_ACT_DROP,		/* lose it after encryption */
-	TLSDEV_FAULT_ACT_DUP,		/* send it twice */
-	TLSDEV_FAULT_ACT_DELAY,		/* send it after the next one */
-	TLSDEV_FAULT_ACT_REPLAY,	/* resync for it as if out of order */
+	TLSDEV_FAULT_ACT_DROP,		/* TX, RX, RX async: lose it */
+	TLSDEV_FAULT_ACT_DUP,		/* TX: send it twice */
+	TLSDEV_FAULT_ACT_DELAY,		/* TX, RX: after the next one; async: late */
+	TLSDEV_FAULT_ACT_REPLAY,	/* TX: resync for it as if out of order */
+	TLSDEV_FAULT_ACT_CORRUPT,	/* RX: flip a ciphertext byte */
+	TLSDEV_FAULT_ACT_DESYNC,	/* RX: the device loses its sync there */
 	__TLSDEV_FAULT_ACT_MAX,
 };
 
