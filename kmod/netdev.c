@@ -24,10 +24,8 @@ static netdev_tx_t tlsdev_start_xmit(struct sk_buff *skb,
 
 	if (skb->sk && tls_is_sk_tx_device_offloaded(skb->sk)) {
 		skb = tlsdev_tx_offload(td, skb);
-		if (!skb) {
-			DEV_STATS_INC(dev, tx_dropped);
+		if (!skb)
 			return NETDEV_TX_OK;
-		}
 	}
 	tlsdev_xmit_lower(td, skb);
 	tlsdev_fault_flush(td);
@@ -137,6 +135,14 @@ static void tlsdev_destructor(struct net_device *dev)
 	td->be = NULL;
 }
 
+/* ip link shows tls0@veth0; @lower is held as long as @dev is registered */
+static int tlsdev_get_iflink(const struct net_device *dev)
+{
+	const struct tlsdev *td = netdev_priv(dev);
+
+	return td->lower->ifindex;
+}
+
 static const struct net_device_ops tlsdev_netdev_ops = {
 	.ndo_init		= tlsdev_init,
 	.ndo_uninit		= tlsdev_uninit,
@@ -144,6 +150,7 @@ static const struct net_device_ops tlsdev_netdev_ops = {
 	.ndo_start_xmit		= tlsdev_start_xmit,
 	.ndo_change_mtu		= tlsdev_change_mtu,
 	.ndo_get_stats64	= dev_get_tstats64,
+	.ndo_get_iflink		= tlsdev_get_iflink,
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
 };

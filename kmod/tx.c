@@ -258,14 +258,23 @@ static int tlsdev_tx_crypt(struct tlsdev *td, struct tlsdev_tx_conn *conn,
 	return 0;
 }
 
+/* A segment the device could not send: freed and counted as dropped. */
+static void tlsdev_tx_drop(struct tlsdev *td, struct sk_buff *skb)
+{
+	kfree_skb(skb);
+	DEV_STATS_INC(td->dev, tx_dropped);
+}
+
 static struct sk_buff *tlsdev_tx_fallback(struct tlsdev *td,
 					  struct sk_buff *skb)
 {
 	struct sk_buff *nskb;
 
-	nskb = tls_encrypt_skb(skb);
-	if (!nskb)
+	nskb = tls_encrypt_skb(skb);	/* frees @skb when it fails */
+	if (!nskb) {
+		DEV_STATS_INC(td->dev, tx_dropped);
 		return NULL;
+	}
 	tlsdev_stats_inc(td, TLSDEV_TX_FALLBACK_PACKETS);
 	return tlsdev_tx_detach(nskb);
 }
@@ -301,7 +310,7 @@ static struct sk_buff *tlsdev_tx_encrypt(struct tlsdev *td,
 	nskb = skb_copy(skb, GFP_ATOMIC);
 	if (!nskb) {
 		tlsdev_stats_inc(td, TLSDEV_TX_DROP_NO_MEM);
-		kfree_skb(skb);
+		tlsdev_tx_drop(td, skb);
 		return NULL;
 	}
 
@@ -324,7 +333,7 @@ static struct sk_buff *tlsdev_tx_encrypt(struct tlsdev *td,
 
 	if (err) {
 		kfree_skb(nskb);
-		kfree_skb(skb);
+		tlsdev_tx_drop(td, skb);
 		return NULL;
 	}
 	tlsdev_stats_inc(td, TLSDEV_TX_ENCRYPTED_PACKETS);
@@ -333,7 +342,11 @@ static struct sk_buff *tlsdev_tx_encrypt(struct tlsdev *td,
 	return tlsdev_tx_detach(nskb);
 }
 
-/* Apply a fault to a segment the device encrypted; NULL if it took it. */
+/*
+ * Apply a fault to a segment the device encrypted; NULL if it took it.
+ * What a fault takes is counted by its fault counter only, not as
+ * tx_dropped: it is the test's loss, not the device's.
+ */
 static struct sk_buff *tlsdev_tx_fault(struct tlsdev *td, struct sk_buff *skb,
 				       enum tlsdev_fault_action fault)
 {
@@ -366,7 +379,8 @@ static struct sk_buff *tlsdev_tx_fault(struct tlsdev *td, struct sk_buff *skb,
 /*
  * @skb belongs to a socket whose TX is offloaded (to this device or, if
  * the route changed, to another). Returns what to send to the lower device,
- * or NULL if the skb was consumed.
+ * or NULL if the skb was consumed: dropped (counted in tx_dropped) or
+ * taken by a fault (counted by the fault only).
  */
 struct sk_buff *tlsdev_tx_offload(struct tlsdev *td, struct sk_buff *skb)
 {
