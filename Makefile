@@ -60,9 +60,10 @@ demo: deps all
 install: modules user
 	$(KMAKE) INSTALL_MOD_DIR=extra modules_install
 	install -D -m 0755 user/tlsxfer $(DESTDIR)$(PREFIX)/bin/tlsxfer
+	install -D -m 0755 user/tlsdevctl $(DESTDIR)$(PREFIX)/bin/tlsdevctl
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/tlsxfer
+	rm -f $(DESTDIR)$(PREFIX)/bin/tlsxfer $(DESTDIR)$(PREFIX)/bin/tlsdevctl
 
 clean:
 	find kmod \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o \
