@@ -26,7 +26,7 @@ xfer()
 	ip netns exec "$RX_NS" "$TLSXFER" server --listen "${SRV_ADDR:-$RX_IP4}:$PORT" \
 		"${srv[@]}" >"$WORK/$name.server" 2>&1 &
 	server=$!
-	busywait 5000 port_listening "$RX_NS" $PORT || {
+	busywait 30000 port_listening "$RX_NS" $PORT || {
 		kill "$server" 2>/dev/null
 		fail "$name: server did not start"
 		return 1
@@ -95,7 +95,7 @@ capture()
 	ip netns exec "$RX_NS" tcpdump -i veth1 -s 0 -U -w "$WORK/$name.pcap" \
 		"tcp port $PORT" >/dev/null 2>"$WORK/$name.tcpdump" &
 	dump=$!
-	busywait 5000 grep -q "listening on" "$WORK/$name.tcpdump" ||
+	busywait 30000 grep -q "listening on" "$WORK/$name.tcpdump" ||
 		{ kill $dump; fail "tcpdump did not start"; return 1; }
 	xfer "$name" --mode "$mode" --expect-sha256 \
 		"$(sha256sum "$WORK/marker" | cut -d' ' -f1)" -- \
@@ -119,8 +119,9 @@ test_wire_is_ciphertext()
 
 test_retransmit()
 {
-	local rc=0 c d
+	local rc=0 c sw0
 
+	sw0=$(tls_stat "$TX_NS" TlsTxSw)
 	dev_snap "$TX_NS" tls0 "$WORK/before"
 	nsx "$TX_NS" tc qdisc add dev veth0 root netem loss 2% || return 1
 	xfer loss --bytes 16M -- --bytes 16M --require-offload tx --timeout 60 ||
@@ -138,6 +139,20 @@ test_retransmit()
 	[ "$(d tx_tls_fallback_packets)" -eq 0 ] ||
 		fail "replay mode used the software fallback"
 	[ "$(d tx_tls_drop_no_sync_data)" -eq 0 ] || fail "segments dropped for no record"
+	stat_grew "$TX_NS" TlsTxSw "$sw0" 0
+}
+
+# ip link names the lower device: tls0@veth0, and the same ifindex
+test_iflink()
+{
+	local lower
+
+	nsx "$TX_NS" ip -o link show tls0 | grep -q "^[0-9]*: tls0@veth0:" ||
+		fail "ip link does not show tls0@veth0:" \
+		     "$(nsx "$TX_NS" ip -o link show tls0)" || return 1
+	lower=$(nsx "$TX_NS" cat /sys/class/net/veth0/ifindex)
+	[ "$(nsx "$TX_NS" cat /sys/class/net/tls0/iflink)" = "$lower" ] ||
+		fail "tls0's iflink is not veth0's ifindex $lower"
 }
 
 test_offload_off()
@@ -158,14 +173,15 @@ test_offload_off()
 
 test_released()
 {
-	busywait 10000 dev_ctx_released "$TX_NS" tls0 ||
+	busywait 30000 dev_ctx_released "$TX_NS" tls0 ||
 		fail "tx_tls_ctx $(dev_stat "$TX_NS" tls0 tx_tls_ctx) !=" \
 		     "tx_tls_del $(dev_stat "$TX_NS" tls0 tx_tls_del)"
 }
 
 trap cleanup EXIT
-ksft_plan 7
+ksft_plan 8
 topo_create tlsdev plain || { echo "Bail out! topology"; exit 1; }
+run_test "tx: ip link shows tls0@veth0" test_iflink
 run_test "tx: 64 MiB AES-128 IPv4, offloaded and intact" test_bulk
 run_test "tx: writes of 1..16384 bytes" test_small_writes
 run_test "tx: AES-256 IPv6 sendfile" test_aes256_ipv6_sendfile
