@@ -5,9 +5,12 @@
 # ktls on the tlsdev side (TX_NS, tls0) against unmodified openssl
 # s_client/s_server (with and without OpenSSL's own kTLS) and against
 # tlsxfer --mode ktls-openssl, TLS 1.2 (AES-128/256-GCM) and TLS 1.3; data
-# checked byte for byte in both directions; TX offload state and its reason;
-# mutual TLS failures; bad peers and bad input. Sizes are small: under
-# QEMU/TCG a handshake takes a second or two and crypto runs at a few MB/s.
+# checked byte for byte in both directions; write, sendfile and splice
+# (sending and receiving), 1 byte and sizes that are not whole records;
+# offload state per direction and each reason for sw; SNI and ALPN; mutual
+# TLS failures; bad peers and bad input; the progress line on a pty. Sizes
+# are small: under QEMU/TCG a handshake takes a second or two and crypto
+# runs at a few MB/s.
 #
 #   scripts/vm-run --insmod kmod/tlsdev.ko --insmod kmod/tlsdev_emu.ko -- \
 #       selftests/handshake.sh
@@ -35,6 +38,7 @@ OSSL_SRV_CERT=(-cert "$PKI/server-cert.pem" -key "$PKI/server-key.pem")
 AES128_12=ECDHE-ECDSA-AES128-GCM-SHA256
 AES256_12=ECDHE-ECDSA-AES256-GCM-SHA384
 AES128_13=TLS_AES_128_GCM_SHA256
+CTL=${TLSDEVCTL:-$TOP_DIR/user/tlsdevctl}
 
 cleanup()
 {
@@ -113,6 +117,8 @@ setup_pki()
 	Options = KTLS
 	EOF
 	head -c $SZ /dev/urandom >"$WORK/file"
+	# not a multiple of the 16 KiB record size
+	head -c 300001 /dev/urandom >"$WORK/odd"
 	head -c $BIG /dev/urandom >"$WORK/big"
 }
 
@@ -132,6 +138,7 @@ sclient_case()
 	has "$WORK/$n.in" "Certificate verified: YES" || rc=1
 	has "$WORK/$n.in" "Subject: /C=US/ST=CA/L=SantaClara/O=TestOrg/CN=Test Client" || rc=1
 	has "$WORK/$n.in" "SNI: localhost" || rc=1
+	has "$WORK/$n.in" "^Loading CA certificate: $PKI/ca-cert.pem" || rc=1
 
 	dev0=$(tls_stat "$TX_NS" TlsTxDevice)
 	server_bg "$TX_NS" "$WORK/$n.out" --mode ktls "${SRV_CERT[@]}" "${CA[@]}" \
@@ -293,6 +300,7 @@ test_echo_splice_json()
 	assert d["handshake"]["peer_certificate"]["verified"], d["handshake"]
 	assert d["handshake"]["tx_rec_seq"] == 1, d["handshake"]
 	assert d["echo_rtt_s"]["max"] > 0 and d["first_byte_s"] > 0
+	assert d["data_path"] == "write+read", d["data_path"]
 	print("echo:", d["bytes"], "bytes,", d["cipher"], "tx", d["offload"]["tx"],
 	      "rx", d["offload"]["rx"], d["offload_reason"]["rx"] or "")
 	PY
@@ -303,12 +311,14 @@ test_echo_splice_json()
 		"${CA[@]}" --tls 1.2 --file "$WORK/file" --splice \
 		--require-offload tx || { show "$WORK/$n.c2"; rc=1; }
 	wait "$spid" || { show "$WORK/$n.s2"; rc=1; }
+	has "$WORK/$n.c2" "^data path: splice$" || rc=1
 	server_bg "$RX_NS" "$WORK/$n.s3" --mode ktls "${SRV_CERT[@]}" \
 		--expect-sha256 "$sha" || return 1
 	tlsx "$TX_NS" "$WORK/$n.c3" client --mode ktls --connect "$RX_IP4:$PORT" \
 		"${CA[@]}" --tls 1.3 --file "$WORK/file" --sendfile ||
 		{ show "$WORK/$n.c3"; rc=1; }
 	wait "$spid" || { show "$WORK/$n.s3"; rc=1; }
+	has "$WORK/$n.c3" "^data path: sendfile$" || rc=1
 	return $rc
 }
 
@@ -355,6 +365,12 @@ mtls_case()
 	[ "$(grep -c '^tlsxfer:' "$WORK/$n.s")" -eq 1 ] || { fail "server: not one error line"; return 1; }
 	[ "$crc" -eq "$want_c" ] || { show "$WORK/$n.c"; fail "client exit $crc, want $want_c"; return 1; }
 	[ "$(stat_sum "$TX_NS")" -eq "$before_tx" ] || { fail "server side installed keys"; return 1; }
+	# TLS 1.3: the client learns of the rejection after its hand-off, from
+	# the alert record (TLS_GET_RECORD_TYPE)
+	if [ "$v" = 1.3 ]; then
+		grep -q "^tlsxfer: .*the peer sent alert '" "$WORK/$n.c" ||
+			{ show "$WORK/$n.c"; fail "client: the alert is not reported"; return 1; }
+	fi
 	# TLS 1.3: the client finishes first and hands off before the server
 	# rejects it; only TLS 1.2 keeps the client's kernel untouched
 	if [ "$v" = 1.2 ]; then
@@ -426,16 +442,20 @@ expect_fail()
 # py_peer MODE: listen on RX_IP4:PORT and ...
 #   garbage-server: send 1000 random bytes when a client connects
 #   close-server:   read the ClientHello, then close
+#   silent-server:  read the ClientHello, answer nothing for 5 s
 py_peer()
 {
 	nsx "$RX_NS" "${TMO[@]}" python3 - "$RX_IP4" "$PORT" "$1" <<-'PY' &
-	import os, socket, sys
+	import os, socket, sys, time
 	l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 	l.bind((sys.argv[1], int(sys.argv[2]))); l.listen(1)
 	c, _ = l.accept()
 	if sys.argv[3] == "garbage-server":
 	    c.sendall(os.urandom(1000))
 	    c.recv(65536)
+	elif sys.argv[3] == "silent-server":
+	    c.recv(65536)
+	    time.sleep(5)
 	else:
 	    c.recv(65536)
 	c.close()
@@ -478,6 +498,12 @@ test_bad_peers()
 	py_peer close-server
 	expect_fail server-closes-in-handshake 6 -- nsx "$TX_NS" "${TMO[@]}" "$TLSXFER" \
 		client --mode ktls --connect "$RX_IP4:$PORT" "${CA[@]}" --timeout 10 || rc=1
+	wait "$ppid"
+	# a server that never answers the ClientHello: the handshake times out
+	py_peer silent-server
+	expect_fail server-silent-in-handshake 5 -- nsx "$TX_NS" "${TMO[@]}" "$TLSXFER" \
+		client --mode ktls --connect "$RX_IP4:$PORT" "${CA[@]}" --timeout 2 || rc=1
+	grep -q "timeout: TLS handshake" "$WORK/server-silent-in-handshake.err" || rc=1
 	wait "$ppid"
 	for m in garbage half-hello; do
 		tlsx "$TX_NS" "$WORK/bp-$m.s" server --listen "$TX_IP4:$PORT" \
@@ -522,6 +548,202 @@ test_peer_dies_mid_transfer()
 	return $rc
 }
 
+# Sizes that are not whole records, splice on the receiving side (the
+# kernel TLS splice_read path, hw RX on tls0 and sw), sendfile and splice
+# on the sending side in the server->client direction, and splice under
+# OpenSSL's own kTLS RX (control records through SSL_read).
+test_sizes_splice()
+{
+	local n=sz-$RANDOM rc=0 sha
+
+	sha=$(sha_of "$WORK/odd")
+	# 1 byte, TLS 1.2, received with splice through tls0 (rx hw)
+	server_bg "$TX_NS" "$WORK/$n.s1" --mode ktls "${SRV_CERT[@]}" --splice \
+		--bytes 1 --seed 11 --require-offload rx || return 1
+	tlsx "$RX_NS" "$WORK/$n.c1" client --mode ktls --connect "$TX_IP4:$PORT" \
+		"${CA[@]}" --tls 1.2 --bytes 1 --seed 11 || { show "$WORK/$n.c1"; rc=1; }
+	wait "$spid" || { show "$WORK/$n.s1"; fail "1 byte"; rc=1; }
+	has "$WORK/$n.s1" "^data path: splice$" || rc=1
+	has "$WORK/$n.s1" "^bytes: 1$" || rc=1
+	# 100003 bytes in writes of 1..20000, TLS 1.3 (rx sw), splice
+	server_bg "$TX_NS" "$WORK/$n.s2" --mode ktls "${SRV_CERT[@]}" --splice \
+		--bytes 100003 --seed 12 || return 1
+	tlsx "$RX_NS" "$WORK/$n.c2" client --mode ktls --connect "$TX_IP4:$PORT" \
+		"${CA[@]}" --tls 1.3 --bytes 100003 --seed 12 --write-size 1-20000 ||
+		{ show "$WORK/$n.c2"; rc=1; }
+	wait "$spid" || { show "$WORK/$n.s2"; fail "100003 bytes, TLS 1.3"; rc=1; }
+	# server -> client: sendfile offloaded on tls0, client splices
+	server_bg "$TX_NS" "$WORK/$n.s3" --mode ktls "${SRV_CERT[@]}" --reverse \
+		--file "$WORK/odd" --sendfile --require-offload tx || return 1
+	tlsx "$RX_NS" "$WORK/$n.c3" client --mode ktls --connect "$TX_IP4:$PORT" \
+		"${CA[@]}" --tls 1.2 --reverse --splice --expect-sha256 "$sha" ||
+		{ show "$WORK/$n.c3"; rc=1; }
+	wait "$spid" || { show "$WORK/$n.s3"; fail "reverse sendfile"; rc=1; }
+	has "$WORK/$n.s3" "^data path: sendfile$" || rc=1
+	# server -> client: splice, TLS 1.3
+	server_bg "$TX_NS" "$WORK/$n.s4" --mode ktls "${SRV_CERT[@]}" --reverse \
+		--file "$WORK/odd" --splice || return 1
+	tlsx "$RX_NS" "$WORK/$n.c4" client --mode ktls --connect "$TX_IP4:$PORT" \
+		"${CA[@]}" --tls 1.3 --reverse --expect-sha256 "$sha" ||
+		{ show "$WORK/$n.c4"; rc=1; }
+	wait "$spid" || { show "$WORK/$n.s4"; fail "reverse splice"; rc=1; }
+	has "$WORK/$n.s4" "^data path: splice$" || rc=1
+	# splice under OpenSSL's kTLS RX: close_notify is a control record
+	server_bg "$RX_NS" "$WORK/$n.s5" --mode ktls-openssl "${SRV_CERT[@]}" \
+		--splice --expect-sha256 "$sha" || return 1
+	tlsx "$TX_NS" "$WORK/$n.c5" client --mode ktls --connect "$RX_IP4:$PORT" \
+		"${CA[@]}" --tls 1.2 --file "$WORK/odd" --require-offload tx ||
+		{ show "$WORK/$n.c5"; rc=1; }
+	wait "$spid" || { show "$WORK/$n.s5"; fail "splice, OpenSSL kTLS RX"; rc=1; }
+	has "$WORK/$n.s5" "^kTLS: OpenSSL enabled tx+rx" || rc=1
+	echo "1 byte, 100003 bytes, 2x 300001 bytes reverse, 300001 bytes to OpenSSL kTLS: intact"
+	return $rc
+}
+
+# Why a direction is not hw, case by case: a route not via a tlsdev, the
+# device's offload feature off, the device refusing the connection.
+test_offload_reasons()
+{
+	local n=why-$RANDOM rc=0 crc=0
+
+	# our server on the plain veth: sw, the route is the reason
+	server_bg "$RX_NS" "$WORK/$n.s1" --mode ktls "${SRV_CERT[@]}" \
+		--bytes 64K || return 1
+	tlsx "$TX_NS" "$WORK/$n.c1" client --mode ktls --connect "$RX_IP4:$PORT" \
+		"${CA[@]}" --tls 1.2 --bytes 64K || { show "$WORK/$n.c1"; rc=1; }
+	wait "$spid" || { show "$WORK/$n.s1"; rc=1; }
+	grep -E "^(tx|rx): " "$WORK/$n.s1"
+	has "$WORK/$n.s1" "^tx: sw (route via veth1: tls-hw-tx-offload" || rc=1
+	has "$WORK/$n.s1" "^rx: sw (route via veth1: tls-hw-rx-offload" || rc=1
+	# tls-hw-tx-offload off on tls0
+	nsx "$TX_NS" ethtool -K tls0 tls-hw-tx-offload off || return 1
+	server_bg "$RX_NS" "$WORK/$n.s2" --mode ktls "${SRV_CERT[@]}" \
+		--bytes 64K || return 1
+	tlsx "$TX_NS" "$WORK/$n.c2" client --mode ktls --connect "$RX_IP4:$PORT" \
+		"${CA[@]}" --tls 1.2 --bytes 64K --require-offload tx || crc=$?
+	wait "$spid" || { show "$WORK/$n.s2"; rc=1; }
+	nsx "$TX_NS" ethtool -K tls0 tls-hw-tx-offload on
+	grep "^tlsxfer:" "$WORK/$n.c2"
+	[ "$crc" -eq 4 ] || { show "$WORK/$n.c2"; fail "offload off: exit $crc, want 4"; rc=1; }
+	has "$WORK/$n.c2" "tx is sw: route via tls0: tls-hw-tx-offload off" || rc=1
+	# the device refuses the next connection (tls_dev_add fails once):
+	# TX, installed first, falls back to sw; RX still goes to the device
+	nsx "$TX_NS" "$CTL" fault set dev tls0 add-fail 1 || return 1
+	server_bg "$RX_NS" "$WORK/$n.s3" --mode ktls "${SRV_CERT[@]}" \
+		--reverse --bytes 64K || return 1
+	crc=0
+	tlsx "$TX_NS" "$WORK/$n.c3" client --mode ktls --connect "$RX_IP4:$PORT" \
+		"${CA[@]}" --tls 1.2 --reverse --bytes 64K --require-offload both || crc=$?
+	wait "$spid" || { show "$WORK/$n.s3"; rc=1; }
+	nsx "$TX_NS" "$CTL" fault clear dev tls0
+	grep -E "^(tx|rx): |^tlsxfer:" "$WORK/$n.c3"
+	[ "$crc" -eq 4 ] || { show "$WORK/$n.c3"; fail "add-fail: exit $crc, want 4"; rc=1; }
+	has "$WORK/$n.c3" "^tx: sw (tls0 has tls-hw-tx-offload on, but the offload was refused" || rc=1
+	has "$WORK/$n.c3" "^rx: hw$" || rc=1
+	return $rc
+}
+
+# SNI and ALPN against openssl, both roles
+test_sni_alpn()
+{
+	local n=alpn-$RANDOM rc=0
+
+	ossl_server "$n" plain -alpn h2,http/1.1 || return 1
+	tlsx "$TX_NS" "$WORK/$n.cli" client --mode ktls --connect "$RX_IP4:$PORT" \
+		"${CLI_CERT[@]}" "${CA[@]}" --sni localhost --alpn http/1.1,h3 \
+		--no-status --bytes 64K --tls 1.2 || { show "$WORK/$n.cli"; rc=1; }
+	wait "$opid"
+	has "$WORK/$n.cli" "^ALPN: http/1.1$" || rc=1
+	has "$WORK/$n.cli" "^SNI: localhost$" || rc=1
+	head -c 64K "$WORK/file" >"$WORK/$n.64k"
+	server_bg "$TX_NS" "$WORK/$n.srv" --mode ktls "${SRV_CERT[@]}" --sni localhost \
+		--alpn h2 --no-status --expect-sha256 "$(sha_of "$WORK/$n.64k")" || return 1
+	ossl_client -quiet -no_ign_eof -nocommands -tls1_2 -alpn h3,h2 \
+		<"$WORK/$n.64k" >/dev/null 2>"$WORK/$n.cerr"
+	wait "$spid" || { show "$WORK/$n.srv"; show "$WORK/$n.cerr"; rc=1; }
+	has "$WORK/$n.srv" "^ALPN: h2$" || rc=1
+	has "$WORK/$n.srv" "^SNI: localhost$" || rc=1
+	has "$WORK/$n.srv" "^rx: hw$" || rc=1
+	return $rc
+}
+
+# A TLS peer (python) that reads a little after the handshake and then
+# resets the connection while our offloaded sender is busy: one line,
+# exit 1, no hang.
+test_sender_peer_resets()
+{
+	nsx "$RX_NS" "${TMO[@]}" python3 - "$RX_IP4" "$PORT" "$PKI" <<-'PY' &
+	import socket, ssl, sys
+	ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+	ctx.load_cert_chain(sys.argv[3] + "/server-cert.pem", sys.argv[3] + "/server-key.pem")
+	l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+	l.bind((sys.argv[1], int(sys.argv[2]))); l.listen(1)
+	c, _ = l.accept()
+	s = ctx.wrap_socket(c, server_side=True)
+	got = 0
+	while got < 65536:
+	    got += len(s.recv(65536))
+	s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\1\0\0\0\0\0\0\0")
+	s.close()
+	PY
+	ppid=$!
+	busywait 20000 port_listening "$RX_NS" $PORT || return 1
+	expect_fail peer-resets-mid-transfer 1 -- nsx "$TX_NS" "${TMO[@]}" "$TLSXFER" \
+		client --mode ktls --connect "$RX_IP4:$PORT" "${CA[@]}" --tls 1.2 \
+		--bytes 64M --timeout 20 || return 1
+	wait "$ppid"
+	grep -qE "Connection reset|Broken pipe" "$WORK/peer-resets-mid-transfer.err" ||
+		{ fail "no reset reported"; return 1; }
+}
+
+# The progress line on a terminal (a pty): a python TLS client pauses 1.5 s
+# mid-stream, so the transfer outlasts the 1 s before the first line.
+test_progress_tty()
+{
+	local n=tty-$RANDOM rc=0 sha
+
+	cat >"$WORK/ptyrun.py" <<-'PY'
+	import os, pty, sys
+	pid, fd = pty.fork()
+	if pid == 0:
+	    os.execvp(sys.argv[2], sys.argv[2:])
+	out = open(sys.argv[1], "wb")
+	while True:
+	    try:
+	        b = os.read(fd, 4096)
+	    except OSError:
+	        break
+	    if not b:
+	        break
+	    out.write(b)
+	sys.exit(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+	PY
+	head -c 600000 "$WORK/big" >"$WORK/$n.data"
+	sha=$(sha_of "$WORK/$n.data")
+	nsx "$TX_NS" "${TMO[@]}" python3 "$WORK/ptyrun.py" "$WORK/$n.s" "$TLSXFER" \
+		server --listen "$TX_IP4:$PORT" --mode ktls "${SRV_CERT[@]}" \
+		--no-status --expect-sha256 "$sha" --timeout 30 &
+	spid=$!
+	busywait 20000 port_listening "$TX_NS" $PORT || return 1
+	nsx "$RX_NS" "${TMO[@]}" python3 - "$TX_IP4" "$PORT" "$PKI/ca-cert.pem" \
+		"$WORK/$n.data" <<-'PY' || rc=1
+	import socket, ssl, sys, time
+	ctx = ssl.create_default_context(cafile=sys.argv[3])
+	s = ctx.wrap_socket(socket.create_connection((sys.argv[1], int(sys.argv[2]))),
+	                    server_hostname="localhost")
+	data = open(sys.argv[4], "rb").read()
+	s.sendall(data[:300000])
+	time.sleep(1.5)
+	s.sendall(data[300000:])
+	s.unwrap()
+	PY
+	wait "$spid" || { show "$WORK/$n.s"; fail "server under a pty"; rc=1; }
+	grep -aq $'\r''tlsxfer: [0-9.]* MiB, [0-9.]* MB/s' "$WORK/$n.s" ||
+		{ show "$WORK/$n.s"; fail "no progress line"; rc=1; }
+	grep -a "verdict" "$WORK/$n.s"
+	return $rc
+}
+
 # timed FUNC: run a test function and say how long it took
 timed()
 {
@@ -539,7 +761,7 @@ test_released()
 }
 
 trap cleanup EXIT
-ksft_plan 16
+ksft_plan 21
 topo_create tlsdev plain || { echo "Bail out! topology"; exit 1; }
 setup_pki || { echo "Bail out! certificates"; exit 1; }
 run_test "s_client <-> ktls server: TLS 1.2 AES-128-GCM, 64 MiB each way, rx+tx hw" timed test_sclient_12_aes128
@@ -557,5 +779,10 @@ run_test "mTLS: expired client cert is refused" timed test_mtls_expired
 run_test "server cert from another CA is refused" timed test_server_wrong_ca
 run_test "bad peers and input: one line, right exit code" timed test_bad_peers
 run_test "peer dies mid-transfer: truncation reported" timed test_peer_dies_mid_transfer
+run_test "sizes 1 and 100003, splice receive, reverse sendfile/splice" timed test_sizes_splice
+run_test "offload reasons: route, feature off, device refused" timed test_offload_reasons
+run_test "SNI and ALPN against openssl, both roles" timed test_sni_alpn
+run_test "peer resets mid-transfer: sender fails in one line" timed test_sender_peer_resets
+run_test "progress line on a terminal" timed test_progress_tty
 run_test "every tls0 context is released" timed test_released
 ksft_exit

@@ -184,6 +184,9 @@ group_cli() {
 	expect_rc echo-big-writes 2 "$X" client --connect 127.0.0.1:1 --mode tcp --echo --write-size 1M
 	expect_rc echo-no-status 2 "$X" client --connect 127.0.0.1:1 --mode tcp --echo --no-status
 	expect_rc splice-no-file 2 "$X" client --connect 127.0.0.1:1 --mode tcp --splice
+	expect_rc echo-client-splice 2 "$X" client --connect 127.0.0.1:1 --mode tcp --echo --file /etc/hostname --splice
+	expect_rc echo-server-sendfile 2 "$X" server --mode tcp --echo --sendfile
+	expect_rc splice-receive-userspace-tls 2 "$X" server --mode openssl --cert /etc/hostname --splice
 	expect_rc splice-and-sendfile 2 "$X" client --connect 127.0.0.1:1 --mode tcp --file /etc/hostname --splice --sendfile
 	expect_rc sendfile-userspace-tls 2 "$X" client --connect 127.0.0.1:1 --mode openssl --file /etc/hostname --sendfile
 	expect_rc ciphers-bogus 2 "$X" client --connect 127.0.0.1:1 --mode openssl --ciphers BOGUS
@@ -192,6 +195,8 @@ group_cli() {
 	expect_rc cert-missing 3 "$X" server --mode openssl --listen 127.0.0.1:0 --cert /nonexistent
 	expect_rc ca-not-pem 3 "$X" client --connect 127.0.0.1:1 --mode openssl --ca /etc/hostname
 	expect_rc v4-with-6 3 "$X" client --connect 127.0.0.1:4433 -6 --mode tcp
+	expect_rc file-is-dir 3 "$X" client --connect 127.0.0.1:1 --mode tcp --file /
+	expect_rc file-missing 3 "$X" client --connect 127.0.0.1:1 --mode tcp --file /nonexistent
 	expect_rc resolve-fail 3 "$X" client --connect no-such-host.invalid:4433 --mode tcp
 	# Connection refused: find a free port by binding and closing.
 	local port
@@ -222,6 +227,14 @@ group_tcp() {
 	pair tcp-sendfile 0 0 127.0.0.1:0 127.0.0.1 -- --mode tcp --expect-sha256 "$sha" -- --mode tcp --file "$TMP/file" --sendfile --write-size 1000-70000 &&
 		has "$S" "bytes: 3000001" && ok tcp-sendfile
 	pair tcp-file-read 0 0 127.0.0.1:0 127.0.0.1 -- --mode tcp --expect-sha256 "$sha" -- --mode tcp --file "$TMP/file" && ok tcp-file-read
+	pair tcp-splice-both 0 0 127.0.0.1:0 127.0.0.1 -- --mode tcp --splice --expect-sha256 "$sha" -- --mode tcp --file "$TMP/file" --splice --write-size 1000-70000 &&
+		has "$S" "^data path: splice$" && has "$C" "^data path: splice$" && has "$S" "bytes: 3000001" && ok tcp-splice-both
+	pair tcp-reverse-sendfile 0 0 127.0.0.1:0 127.0.0.1 -- --mode tcp --reverse --file "$TMP/file" --sendfile -- --mode tcp --reverse --splice --expect-sha256 "$sha" &&
+		has "$S" "^data path: sendfile$" && has "$C" "^data path: splice$" && ok tcp-reverse-sendfile
+	pair tcp-one-byte 0 0 127.0.0.1:0 127.0.0.1 -- --mode tcp --bytes 1 --seed 7 --splice -- --mode tcp --bytes 1 --seed 7 &&
+		has "$S" "^bytes: 1$" && ok tcp-one-byte
+	pair tcp-echo-splice 0 0 127.0.0.1:0 127.0.0.1 -- --mode tcp --echo --splice -- --mode tcp --echo --bytes 100003 --write-size 1-9000 &&
+		has "$S" "^data path: splice+write$" && ok tcp-echo-splice
 	pair tcp-seed-mismatch 1 1 127.0.0.1:0 127.0.0.1 -- --mode tcp --seed 2 -- --mode tcp --bytes 1M &&
 		has "$S.err" "mismatch at offset 0" && has "$C.err" "receiver reported failure" && ok tcp-seed-mismatch
 	pair tcp-short 1 1 127.0.0.1:0 127.0.0.1 -- --mode tcp --bytes 2M -- --mode tcp --bytes 1M &&
@@ -430,6 +443,13 @@ group_ktls() {
 		sha=$(sha256sum "$TMP/kfile" | cut -d' ' -f1)
 		pair ktls-hs-splice 0 0 127.0.0.1:0 127.0.0.1 -- --mode ktls "${SC[@]}" --expect-sha256 "$sha" -- --mode ktls "${CA[@]}" --file "$TMP/kfile" --splice --write-size 1000-70000 && ok ktls-hs-splice
 		pair ktls-hs-sendfile 0 0 127.0.0.1:0 127.0.0.1 -- --mode ktls-openssl "${SC[@]}" --expect-sha256 "$sha" -- --mode ktls-openssl "${CA[@]}" --tls 1.2 --file "$TMP/kfile" --sendfile && ok ktls-hs-sendfile
+		for v in 1.2 1.3; do
+			pair ktls-hs-splice-recv-$v 0 0 127.0.0.1:0 127.0.0.1 -- --mode ktls "${SC[@]}" --splice --expect-sha256 "$sha" -- --mode ktls "${CA[@]}" --tls $v --file "$TMP/kfile" --write-size 1-20000 &&
+				has "$S" "^data path: splice$" && ok ktls-hs-splice-recv-$v
+		done
+		pair ktls-openssl-splice-recv 0 0 127.0.0.1:0 127.0.0.1 -- --mode ktls-openssl "${SC[@]}" --splice --expect-sha256 "$sha" -- --mode ktls "${CA[@]}" --tls 1.2 --file "$TMP/kfile" && ok ktls-openssl-splice-recv
+		pair ktls-openssl-splice-no-rx 3 1 127.0.0.1:0 127.0.0.1 -- --mode ktls-openssl "${SC[@]}" --splice -- --mode ktls "${CA[@]}" --tls 1.3 --bytes 64K &&
+			has "$S.err" "splice needs kernel TLS RX, and OpenSSL did not enable it" && ok ktls-openssl-splice-no-rx
 		pair ktls-hs-require 0 4 127.0.0.1:0 127.0.0.1 -- --mode ktls "${SC[@]}" -- --mode ktls "${CA[@]}" --bytes 64K --require-offload tx &&
 			has "$C.err" "tx is sw: route via lo" && ok ktls-hs-require
 		pair ktls-hs-chacha 0 0 127.0.0.1:0 127.0.0.1 -- --mode ktls "${SC[@]}" -- --mode ktls "${CA[@]}" --ciphersuites TLS_CHACHA20_POLY1305_SHA256 --bytes 64K &&

@@ -16,6 +16,11 @@
  *                                 kernel cannot rekey)
  * kTLS TX ends the stream with a close_notify alert record
  * (TLS_SET_RECORD_TYPE), then FIN.
+ *
+ * --splice: the sender moves file -> pipe -> socket, the receiver socket ->
+ * pipe -> its buffer (the kernel TLS splice_read path).  kTLS RX refuses to
+ * splice a control record (EINVAL, the record stays queued); the receiver
+ * then takes that one record with fd_read() and its cmsg.
  */
 #include "xfer.h"
 
@@ -177,6 +182,14 @@ static ssize_t fd_sendfile(struct xfer_conn *c, int in_fd, off_t *off,
 	return sendfile(c->fd, in_fd, off, len);
 }
 
+static void pipe_drop(struct xfer_conn *c)
+{
+	close(c->pipefd[0]);
+	close(c->pipefd[1]);
+	c->pipefd[0] = c->pipefd[1] = -1;
+	c->pipe_size = 0;
+}
+
 ssize_t xfer_splice_fd(struct xfer_conn *c, int in_fd, off_t *off,
 		       size_t len)
 {
@@ -198,15 +211,50 @@ ssize_t xfer_splice_fd(struct xfer_conn *c, int in_fd, off_t *off,
 		}
 		if (out <= 0) {
 			/* The pipe holds data now: it cannot be reused. */
-			close(c->pipefd[0]);
-			close(c->pipefd[1]);
-			c->pipefd[0] = c->pipefd[1] = -1;
+			pipe_drop(c);
 			if (out == 0)
 				errno = EPIPE;
 			return -1;
 		}
 	}
 	*off = loff;
+	return in;
+}
+
+ssize_t xfer_splice_read_fd(struct xfer_conn *c, void *buf, size_t len)
+{
+	size_t got = 0;
+	ssize_t in, k;
+	int sz;
+
+	if (c->pipefd[0] < 0 && pipe2(c->pipefd, O_CLOEXEC))
+		return -1;
+	if (!c->pipe_size) {
+		/* Room for a read's worth; the default (64K) if refused. */
+		fcntl(c->pipefd[1], F_SETPIPE_SZ, (int)XFER_READ_SIZE);
+		sz = fcntl(c->pipefd[1], F_GETPIPE_SZ);
+		c->pipe_size = sz > 0 ? (size_t)sz : 4096;
+	}
+	if (len > c->pipe_size)
+		len = c->pipe_size;
+	in = splice(c->fd, NULL, c->pipefd[1], NULL, len, SPLICE_F_MOVE);
+	if (in < 0 && errno == EINVAL && c->rx_keys)
+		return c->io->read(c, buf, len);
+	if (in <= 0)
+		return in;
+	while (got < (size_t)in) {
+		k = read(c->pipefd[0], (uint8_t *)buf + got, (size_t)in - got);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			/* Data left in the pipe would come out of order. */
+			pipe_drop(c);
+			if (k == 0)
+				errno = EIO;
+			return -1;
+		}
+		got += (size_t)k;
+	}
 	return in;
 }
 
@@ -256,5 +304,6 @@ const struct xfer_io xfer_io_fd = {
 	.write = fd_write,
 	.sendfile = fd_sendfile,
 	.splice = xfer_splice_fd,
+	.splice_read = xfer_splice_read_fd,
 	.shutdown_wr = fd_shutdown_wr,
 };

@@ -121,6 +121,9 @@ static void usage_role(enum xfer_role role)
 "                       --expect-sha256: N bytes of anything)\n"
 "  --seed S             expect the pattern with this seed (any length)\n"
 "  --expect-sha256 HEX  expect this SHA-256 of the whole stream\n"
+"  --splice             receive with splice(2): socket -> pipe -> memory\n"
+"                       (the kernel TLS splice_read path; control records\n"
+"                       are still read with their cmsg)\n"
 "  The receiver always reads to EOF and hashes everything; on a pattern\n"
 "  mismatch it reports the first differing offset.  It answers the sender\n"
 "  with \"OK <bytes> <sha256>\" or \"FAIL <bytes> <sha256> <reason>\", and the\n"
@@ -632,9 +635,12 @@ int xfer_parse_args(int argc, char **argv, struct xfer_opts *o)
 		if (o->wsize_max > XFER_ECHO_MAX_WRITE)
 			return usage_err("--echo: --write-size must not exceed "
 					 "64K (bytes in flight)");
-		if (o->use_sendfile || o->use_splice)
-			return usage_err("--echo sends with write(); drop "
-					 "--sendfile/--splice");
+		if (o->role == ROLE_CLIENT && (o->use_sendfile || o->use_splice))
+			return usage_err("--echo: the client sends with write(); "
+					 "drop --sendfile/--splice");
+		if (o->use_sendfile)
+			return usage_err("--echo: the server echoes with write(); "
+					 "drop --sendfile");
 	}
 	if (xfer_is_sender(o)) {
 		if (o->expect_sha_set)
@@ -643,7 +649,6 @@ int xfer_parse_args(int argc, char **argv, struct xfer_opts *o)
 	} else {
 		const char *opt = o->file ? "--file" :
 				  o->use_sendfile ? "--sendfile" :
-				  o->use_splice ? "--splice" :
 				  o->wsize_set ? "--write-size" : NULL;
 
 		if (opt)
@@ -655,8 +660,9 @@ int xfer_parse_args(int argc, char **argv, struct xfer_opts *o)
 	}
 	if (o->use_sendfile && !o->file)
 		return usage_err("--sendfile needs --file PATH");
-	if (o->use_splice && !o->file)
-		return usage_err("--splice needs --file PATH");
+	if (o->use_splice && !o->file && xfer_is_sender(o))
+		return usage_err("--splice on the sending side needs --file "
+				 "PATH");
 	if (o->use_splice && o->use_sendfile)
 		return usage_err("--splice and --sendfile are mutually "
 				 "exclusive");

@@ -168,6 +168,8 @@ static void human_final(const struct xfer_conn *c, const struct xfer_opts *o,
 {
 	if (r->have_diag) {
 		printf("bytes: %" PRIu64 "\n", r->bytes);
+		if (r->data_path)
+			printf("data path: %s\n", r->data_path);
 		printf("%s: %" PRIu64 "\n", r->sender ? "send calls" : "read calls",
 		       r->io_calls);
 		printf("elapsed: %.3f s\n", r->elapsed_s);
@@ -318,6 +320,7 @@ static void json_final(const struct xfer_conn *c, const struct xfer_opts *o,
 	json_str(&j, "require_offload", require_name(o->require));
 	json_bool(&j, "offload_ok", o->require ? r->offload_ok : true);
 	json_u64(&j, "bytes", r->bytes);
+	json_str(&j, "data_path", r->data_path);
 	json_u64(&j, "io_calls", r->io_calls);
 	json_double(&j, "setup_s", r->setup_s, 6);
 	json_double(&j, "elapsed_s", r->elapsed_s, 6);

@@ -17,6 +17,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <linux/tls.h>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
@@ -224,6 +225,21 @@ static int load_ca(SSL_CTX *ctx, const char *ca, bool server)
 	return RC_OK;
 }
 
+/* Progress in the words of the kTLS "Hello World" (text output only). */
+static void say(const struct xfer_opts *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void say(const struct xfer_opts *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (o->json)
+		return;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+}
+
 static int ctx_create(const struct xfer_opts *o, enum tls_flavor flavor)
 {
 	bool server = o->role == ROLE_SERVER;
@@ -276,6 +292,10 @@ static int ctx_create(const struct xfer_opts *o, enum tls_flavor flavor)
 					key, false);
 		if (rc)
 			goto fail;
+		say(o, "Loading %s certificate: %s\n", server ? "server" :
+		    "client", o->cert);
+		say(o, "Loading %s key: %s\n", server ? "server" : "client",
+		    key);
 		rc = RC_SETUP;
 		if (SSL_CTX_use_certificate_chain_file(ctx, o->cert) != 1) {
 			errmsg("--cert %s: %s", o->cert,
@@ -295,6 +315,8 @@ static int ctx_create(const struct xfer_opts *o, enum tls_flavor flavor)
 	}
 	if (server) {
 		if (o->ca) {
+			say(o, "Loading CA certificate: %s\n", o->ca);
+			say(o, "Configuring client certificate verification\n");
 			rc = load_ca(ctx, o->ca, true);
 			if (rc)
 				goto fail;
@@ -310,6 +332,7 @@ static int ctx_create(const struct xfer_opts *o, enum tls_flavor flavor)
 	}
 	if (!server && !o->no_verify) {
 		if (o->ca) {
+			say(o, "Loading CA certificate: %s\n", o->ca);
 			rc = load_ca(ctx, o->ca, false);
 			if (rc)
 				goto fail;
@@ -712,6 +735,20 @@ static bool ossl_ktls_send(const struct xfer_conn *c)
 	return BIO_get_ktls_send(SSL_get_wbio(ts->ssl)) > 0;
 }
 
+/* @what needs kernel TLS in direction @dir, and the session has none. */
+static ssize_t no_ktls(struct xfer_conn *c, const char *what,
+		       const char *dir)
+{
+	struct tls_sess *ts = tls_sess_of(c);
+
+	snprintf(c->io_err, sizeof(c->io_err), "%s needs kernel TLS %s, and "
+		 "%s", what, dir, ts->flavor == TLS_FLAVOR_OSSL_KTLS ?
+		 "OpenSSL did not enable it" :
+		 "the session stayed in userspace TLS");
+	errno = EOPNOTSUPP;
+	return -1;
+}
+
 void tls_ossl_ktls_state(struct xfer_conn *c)
 {
 	struct tls_sess *ts = tls_sess_of(c);
@@ -729,12 +766,8 @@ static ssize_t ssl_sendfile(struct xfer_conn *c, int in_fd, off_t *off,
 	struct tls_sess *ts = tls_sess_of(c);
 	ossl_ssize_t n;
 
-	if (!ossl_ktls_send(c)) {
-		snprintf(c->io_err, sizeof(c->io_err), "sendfile needs kernel "
-			 "TLS TX, and OpenSSL did not enable it");
-		errno = EOPNOTSUPP;
-		return -1;
-	}
+	if (!ossl_ktls_send(c))
+		return no_ktls(c, "sendfile", "TX");
 	ERR_clear_error();
 	errno = 0;
 	n = SSL_sendfile(ts->ssl, in_fd, *off, len, 0);
@@ -747,13 +780,21 @@ static ssize_t ssl_sendfile(struct xfer_conn *c, int in_fd, off_t *off,
 static ssize_t ssl_splice(struct xfer_conn *c, int in_fd, off_t *off,
 			  size_t len)
 {
-	if (!ossl_ktls_send(c)) {
-		snprintf(c->io_err, sizeof(c->io_err), "splice needs kernel "
-			 "TLS TX, and OpenSSL did not enable it");
-		errno = EOPNOTSUPP;
-		return -1;
-	}
+	if (!ossl_ktls_send(c))
+		return no_ktls(c, "splice", "TX");
 	return xfer_splice_fd(c, in_fd, off, len);
+}
+
+static ssize_t ssl_splice_read(struct xfer_conn *c, void *buf, size_t len)
+{
+	struct tls_sess *ts = tls_sess_of(c);
+
+	if (BIO_get_ktls_recv(SSL_get_rbio(ts->ssl)) <= 0) {
+		c->io_rc = RC_SETUP;
+		return no_ktls(c, "splice", "RX");
+	}
+	/* OpenSSL's kTLS: SSL_read() takes control records (EINVAL). */
+	return xfer_splice_read_fd(c, buf, len);
 }
 
 static int ssl_shutdown_wr(struct xfer_conn *c)
@@ -780,5 +821,6 @@ const struct xfer_io xfer_io_ssl = {
 	.write = ssl_write,
 	.sendfile = ssl_sendfile,
 	.splice = ssl_splice,
+	.splice_read = ssl_splice_read,
 	.shutdown_wr = ssl_shutdown_wr,
 };

@@ -126,6 +126,26 @@ static void progress_end(struct progress *p)
 	p->shown = false;
 }
 
+/* How this side moves its data, for the report. */
+static const char *data_path(const struct xfer_conn *c,
+			     const struct xfer_opts *o, bool sending)
+{
+	bool ssl = c->io == &xfer_io_ssl;
+
+	if (o->echo && c->role == ROLE_CLIENT)
+		return ssl ? "SSL_write+SSL_read" : "write+read";
+	if (o->echo)
+		return o->use_splice ? (ssl ? "splice+SSL_write" : "splice+write")
+				     : (ssl ? "SSL_read+SSL_write" : "read+write");
+	if (!sending)
+		return o->use_splice ? "splice" : ssl ? "SSL_read" : "read";
+	if (o->use_splice)
+		return "splice";
+	if (o->use_sendfile)
+		return ssl ? "SSL_sendfile" : "sendfile";
+	return ssl ? "SSL_write" : "write";
+}
+
 static void note_first_byte(struct xfer_conn *c, struct xfer_result *r)
 {
 	if (r->first_byte_s < 0)
@@ -245,6 +265,8 @@ static int open_source(const struct xfer_opts *o, struct source *s,
 		return fail(r, RC_SETUP, "%s: %s", o->file, strerror(errno));
 	if (fstat(s->fd, &st))
 		return fail(r, RC_SETUP, "%s: %s", o->file, strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return fail(r, RC_SETUP, "%s: %s", o->file, strerror(EISDIR));
 	if (S_ISREG(st.st_mode)) {
 		if (!o->bytes_set)
 			s->total = (uint64_t)st.st_size;
@@ -453,6 +475,7 @@ int xfer_send(struct xfer_conn *c, const struct xfer_opts *o,
 	int rc, err, sockerr = 0;
 
 	r->sender = true;
+	r->data_path = data_path(c, o, true);
 	rc = open_source(o, &src, r);
 	if (rc)
 		goto out;
@@ -564,6 +587,7 @@ int xfer_recv(struct xfer_conn *c, const struct xfer_opts *o,
 	int rc = RC_OK;
 
 	r->sender = false;
+	r->data_path = data_path(c, o, false);
 	pattern_init(&pat, o->seed);
 	buf = malloc(XFER_READ_SIZE);
 	scratch = check_pattern ? malloc(XFER_READ_SIZE) : NULL;
@@ -584,11 +608,20 @@ int xfer_recv(struct xfer_conn *c, const struct xfer_opts *o,
 			if (o->bytes - total < want)
 				want = (size_t)(o->bytes - total);
 		}
-		n = c->io->read(c, buf, want);
+		if (!o->use_splice) {
+			n = c->io->read(c, buf, want);
+		} else if (c->io->splice_read) {
+			n = c->io->splice_read(c, buf, want);
+		} else {
+			rc = fail(r, RC_SETUP, "--splice: not possible with "
+				  "this transport");
+			break;
+		}
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			rc = io_fail(c, r, o, errno, "receiving");
+			rc = io_fail(c, r, o, errno, o->use_splice ?
+				     "receiving (splice)" : "receiving");
 			break;
 		}
 		if (n == 0) {
@@ -705,6 +738,7 @@ int xfer_echo_client(struct xfer_conn *c, const struct xfer_opts *o,
 	int rc, err;
 
 	r->sender = true;
+	r->data_path = data_path(c, o, true);
 	rc = open_source(o, &src, r);
 	if (rc)
 		goto out;

@@ -103,7 +103,8 @@ struct xfer_opts {
 	bool use_sendfile;
 	uint64_t wsize_min, wsize_max;
 	bool wsize_set;
-	bool use_splice;        /* --splice: file -> pipe -> socket */
+	bool use_splice;        /* --splice: sender file -> pipe -> socket,
+				 * receiver socket -> pipe -> memory */
 	uint8_t expect_sha[SHA256_LEN];
 	bool expect_sha_set;
 	bool echo;              /* server echoes, client sends and verifies */
@@ -154,6 +155,9 @@ struct xfer_io {
 	/* splice(2) from a file through a pipe; NULL if not possible. */
 	ssize_t (*splice)(struct xfer_conn *c, int in_fd, off_t *off,
 			  size_t len);
+	/* Receive with splice(2): socket -> pipe -> @buf; read() conventions.
+	 * NULL if the transport cannot. */
+	ssize_t (*splice_read)(struct xfer_conn *c, void *buf, size_t len);
 	/* Ends this side's stream: close_notify when TLS is on, then FIN. */
 	int (*shutdown_wr)(struct xfer_conn *c);
 };
@@ -213,6 +217,7 @@ struct xfer_conn {
 	} ctrl;
 	uint64_t tickets_skipped; /* TLS 1.3 NewSessionTicket after hand-off */
 	int pipefd[2];          /* --splice pipe, -1 when unused */
+	size_t pipe_size;       /* its capacity (receiver), 0: not known yet */
 	char io_err[192];       /* detail of the last I/O failure */
 	int io_rc;              /* RC_* for it (0: RC_FAIL) */
 
@@ -273,6 +278,8 @@ struct xfer_result {
 	double rtt_min_s, rtt_avg_s, rtt_max_s; /* echo client, per chunk */
 	uint64_t bytes;         /* payload bytes sent or received */
 	uint64_t io_calls;      /* write()/sendfile()/read() calls */
+	const char *data_path;  /* "write", "sendfile", "splice", "SSL_read",
+				 * ... (NULL before the data phase) */
 
 	bool sha_valid;
 	char sha256[SHA256_HEX_LEN + 1];
@@ -317,6 +324,13 @@ int xfer_echo_client(struct xfer_conn *c, const struct xfer_opts *o,
 /* The --splice path for any transport whose fd takes plaintext. */
 ssize_t xfer_splice_fd(struct xfer_conn *c, int in_fd, off_t *off,
 		       size_t len);
+/*
+ * Receiving --splice for any transport whose fd yields plaintext: one
+ * splice(2) socket -> pipe, then the pipe is read into @buf.  kTLS RX
+ * cannot splice a control record (EINVAL): then c->io->read() takes it
+ * with its TLS_GET_RECORD_TYPE cmsg.
+ */
+ssize_t xfer_splice_read_fd(struct xfer_conn *c, void *buf, size_t len);
 /* Send a TLS alert through kTLS TX (TLS_SET_RECORD_TYPE). */
 int xfer_ktls_send_alert(struct xfer_conn *c, uint8_t level, uint8_t desc);
 
