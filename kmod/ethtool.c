@@ -36,6 +36,7 @@ const char tlsdev_stat_names[][ETH_GSTRING_LEN] = {
 	[TLSDEV_RX_DECRYPTED_BYTES]	= "rx_tls_decrypted_bytes",
 	[TLSDEV_RX_CTX]			= "rx_tls_ctx",
 	[TLSDEV_RX_DEL]			= "rx_tls_del",
+	[TLSDEV_RX_CTX_REFUSED]		= "rx_tls_ctx_refused",
 	[TLSDEV_RX_OOO]			= "rx_tls_ooo",
 	[TLSDEV_RX_SYNC_LOST]		= "rx_tls_sync_lost",
 	[TLSDEV_RX_AUTH_FAIL]		= "rx_tls_auth_fail",

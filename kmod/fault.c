@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Fault injection: lose, duplicate, delay or force a resync of chosen
- * segments the device encrypted, make tls_dev_add fail, limit the number
- * of contexts. Configured over generic netlink; see struct tlsdev_fault.
+ * segments the device encrypted; lose, reorder or corrupt chosen received
+ * segments before the device sees them, or make it lose its sync there;
+ * lose or delay its answers to async resync queries; make tls_dev_add
+ * fail, limit the number of contexts. Configured over generic netlink
+ * (netlink.c); see struct tlsdev_fault. This file decides which events a
+ * rule hits; tx.c and rx.c apply the actions.
  */
+#include <linux/rcupdate.h>
 #include <linux/skbuff.h>
 #include <linux/timer.h>
 
@@ -11,28 +16,72 @@
 
 #define TLSDEV_FAULT_DELAY_MAX	msecs_to_jiffies(20)
 
+/*
+ * One more event of @r: the action to apply to it, or NONE. Readers run in
+ * any context (softirq for the segments, a work item for async answers);
+ * the RCU read-side section taken here is what the writer's grace period
+ * waits for (struct tlsdev_fault_rule).
+ */
+static enum tlsdev_fault_action tlsdev_fault_hit(struct tlsdev_fault_rule *r)
+{
+	enum tlsdev_fault_action ret = TLSDEV_FAULT_ACT_NONE;
+	u32 nth, every, n;
+	u8 action;
+
+	rcu_read_lock();
+	/* pairs with smp_store_release() in tlsdev_nl_fault_rules_set() */
+	action = smp_load_acquire(&r->action);
+	if (likely(action == TLSDEV_FAULT_ACT_NONE))
+		goto out;
+
+	nth = READ_ONCE(r->nth);
+	every = READ_ONCE(r->every);
+	n = atomic_inc_return(&r->count);
+	if (n == nth || (every && n > nth && (n - nth) % every == 0))
+		ret = action;
+out:
+	rcu_read_unlock();
+	return ret;
+}
+
 /* Called once for each segment the device is about to encrypt in order. */
 enum tlsdev_fault_action tlsdev_fault_tx(struct tlsdev *td)
 {
-	struct tlsdev_fault *f = &td->fault;
-	u8 action = READ_ONCE(f->tx_action);
-	u32 nth, every, n;
-
-	if (likely(action == TLSDEV_FAULT_ACT_NONE))
-		return TLSDEV_FAULT_ACT_NONE;
-
-	nth = READ_ONCE(f->tx_nth);
-	every = READ_ONCE(f->tx_every);
-	n = atomic_inc_return(&f->tx_count);
-	if (n == nth || (every && n > nth && (n - nth) % every == 0))
-		return action;
-	return TLSDEV_FAULT_ACT_NONE;
+	return tlsdev_fault_hit(&td->fault.tx);
 }
 
-/* Should this tls_dev_add fail? */
+/*
+ * Called once for each TCP segment with payload received for an
+ * RX-offloaded connection, before the device looks at it.
+ */
+enum tlsdev_fault_action tlsdev_fault_rx(struct tlsdev *td)
+{
+	return tlsdev_fault_hit(&td->fault.rx);
+}
+
+/* Called once for each answer the device gives to an async resync query. */
+enum tlsdev_fault_action tlsdev_fault_rx_async(struct tlsdev *td)
+{
+	return tlsdev_fault_hit(&td->fault.rx_async);
+}
+
+/* Should this tls_dev_add (TX or RX) fail? */
 bool tlsdev_fault_add(struct tlsdev *td)
 {
 	return atomic_add_unless(&td->fault.add_fail, -1, 0);
+}
+
+/*
+ * Is there room for one more context, TX or RX, within the fault-injected
+ * limit? Called under td->conns_lock by the tls_dev_add that then lists
+ * its context, so that concurrent adds cannot exceed the limit.
+ */
+bool tlsdev_fault_ctx_room(struct tlsdev *td)
+{
+	u32 limit = READ_ONCE(td->fault.ctx_limit);
+
+	lockdep_assert_held(&td->conns_lock);
+	return !limit || td->nr_conns + td->nr_rx_conns < limit;
 }
 
 static struct sk_buff *tlsdev_fault_take(struct tlsdev *td)

@@ -7,15 +7,16 @@
  *
  * Locking: every handler runs under RTNL, which keeps the devices listed,
  * their names, lower devices and backends in place, and serialises the
- * writers of the fault settings. td->conns is walked under td->conns_lock
- * (process context only: tls_dev_add/del run in process context or a
- * work item), which keeps each listed connection alive; the stream state
- * of a connection is read under conn->lock, BH off as the datapath takes
- * it from softirq. The order is RTNL, conns_lock, conn->lock.
+ * writers of the fault settings. td->conns (TX) and td->rx_hash (RX) are
+ * walked under td->conns_lock (process context only: tls_dev_add/del run
+ * in process context or a work item), which keeps each listed connection
+ * alive; the stream state of a connection is read under conn->lock, BH off
+ * as the datapath takes it from softirq. The order is RTNL, conns_lock,
+ * conn->lock.
  *
- * Nothing here touches a socket (a connection keeps no pointer to one) or
- * key material: what a connection reports is its flow, copied at
- * tls_dev_add, and the position of the device's stream.
+ * Nothing here touches a socket (an RX connection's socket pointer is only
+ * tested, never followed) or key material: what a connection reports is
+ * its flow, copied at tls_dev_add, and the position of the device's stream.
  */
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
@@ -36,6 +37,10 @@ static struct netlink_range_validation tlsdev_nl_add_fail_range = {
 	.max = INT_MAX,
 };
 
+/*
+ * Actions are range-checked here; which ones a rule takes is checked by
+ * tlsdev_nl_rule_check() (struct tlsdev_nl_rule).
+ */
 static const struct nla_policy tlsdev_nl_fault_policy[TLSDEV_A_FAULT_MAX + 1] = {
 	[TLSDEV_A_FAULT_TX_ACTION] = NLA_POLICY_MAX(NLA_U32,
 						    __TLSDEV_FAULT_ACT_MAX - 1),
@@ -46,7 +51,95 @@ static const struct nla_policy tlsdev_nl_fault_policy[TLSDEV_A_FAULT_MAX + 1] = 
 	[TLSDEV_A_FAULT_ADD_FAIL] = NLA_POLICY_FULL_RANGE(NLA_U32,
 						  &tlsdev_nl_add_fail_range),
 	[TLSDEV_A_FAULT_CTX_LIMIT] = { .type = NLA_U32 },
+	[TLSDEV_A_FAULT_RX_ACTION] = NLA_POLICY_MAX(NLA_U32,
+						    __TLSDEV_FAULT_ACT_MAX - 1),
+	[TLSDEV_A_FAULT_RX_NTH] = NLA_POLICY_MIN(NLA_U32, 1),
+	[TLSDEV_A_FAULT_RX_EVERY] = { .type = NLA_U32 },
+	[TLSDEV_A_FAULT_RX_COUNT] = { .type = NLA_REJECT,
+				      .reject_message = "rx-count is read-only" },
+	[TLSDEV_A_FAULT_RX_ASYNC_ACTION] = NLA_POLICY_MAX(NLA_U32,
+							  __TLSDEV_FAULT_ACT_MAX - 1),
+	[TLSDEV_A_FAULT_RX_ASYNC_NTH] = NLA_POLICY_MIN(NLA_U32, 1),
+	[TLSDEV_A_FAULT_RX_ASYNC_EVERY] = { .type = NLA_U32 },
+	[TLSDEV_A_FAULT_RX_ASYNC_COUNT] = {
+		.type = NLA_REJECT,
+		.reject_message = "rx-async-count is read-only",
+	},
 };
+
+/* The fault rules of a device and their attributes. */
+enum tlsdev_nl_rule_id {
+	TLSDEV_NL_RULE_TX,
+	TLSDEV_NL_RULE_RX,
+	TLSDEV_NL_RULE_RX_ASYNC,
+	TLSDEV_NL_NR_RULES,
+};
+
+/**
+ * struct tlsdev_nl_rule - how a fault rule of struct tlsdev_fault is set
+ * @action: its TLSDEV_A_FAULT_*_ACTION attribute
+ * @nth: its _NTH attribute
+ * @every: its _EVERY attribute
+ * @count: its _COUNT attribute (reported only)
+ * @actions: the actions it takes, as BIT(enum tlsdev_fault_action)
+ */
+struct tlsdev_nl_rule {
+	u16 action;
+	u16 nth;
+	u16 every;
+	u16 count;
+	u32 actions;
+};
+
+#define TLSDEV_NL_ACT(a)	BIT(TLSDEV_FAULT_ACT_##a)
+
+static const struct tlsdev_nl_rule tlsdev_nl_rules[TLSDEV_NL_NR_RULES] = {
+	[TLSDEV_NL_RULE_TX] = {
+		.action = TLSDEV_A_FAULT_TX_ACTION,
+		.nth = TLSDEV_A_FAULT_TX_NTH,
+		.every = TLSDEV_A_FAULT_TX_EVERY,
+		.count = TLSDEV_A_FAULT_TX_COUNT,
+		.actions = TLSDEV_NL_ACT(NONE) | TLSDEV_NL_ACT(DROP) |
+			   TLSDEV_NL_ACT(DUP) | TLSDEV_NL_ACT(DELAY) |
+			   TLSDEV_NL_ACT(REPLAY),
+	},
+	[TLSDEV_NL_RULE_RX] = {
+		.action = TLSDEV_A_FAULT_RX_ACTION,
+		.nth = TLSDEV_A_FAULT_RX_NTH,
+		.every = TLSDEV_A_FAULT_RX_EVERY,
+		.count = TLSDEV_A_FAULT_RX_COUNT,
+		.actions = TLSDEV_NL_ACT(NONE) | TLSDEV_NL_ACT(DROP) |
+			   TLSDEV_NL_ACT(DELAY) | TLSDEV_NL_ACT(CORRUPT) |
+			   TLSDEV_NL_ACT(DESYNC),
+	},
+	[TLSDEV_NL_RULE_RX_ASYNC] = {
+		.action = TLSDEV_A_FAULT_RX_ASYNC_ACTION,
+		.nth = TLSDEV_A_FAULT_RX_ASYNC_NTH,
+		.every = TLSDEV_A_FAULT_RX_ASYNC_EVERY,
+		.count = TLSDEV_A_FAULT_RX_ASYNC_COUNT,
+		.actions = TLSDEV_NL_ACT(NONE) | TLSDEV_NL_ACT(DROP) |
+			   TLSDEV_NL_ACT(DELAY),
+	},
+};
+
+static struct tlsdev_fault_rule *tlsdev_nl_rule_of(struct tlsdev_fault *f,
+						   enum tlsdev_nl_rule_id id)
+{
+	switch (id) {
+	case TLSDEV_NL_RULE_RX:
+		return &f->rx;
+	case TLSDEV_NL_RULE_RX_ASYNC:
+		return &f->rx_async;
+	default:
+		return &f->tx;
+	}
+}
+
+/* The numbers of enum tlsdev_rx_state are those of the uapi */
+static_assert((int)TLSDEV_RX_SYNC == (int)TLSDEV_CONN_RX_STATE_SYNC);
+static_assert((int)TLSDEV_RX_SEARCH == (int)TLSDEV_CONN_RX_STATE_SEARCH);
+static_assert((int)TLSDEV_RX_CONFIRM == (int)TLSDEV_CONN_RX_STATE_CONFIRM);
+static_assert((int)TLSDEV_RX_HINT == (int)TLSDEV_CONN_RX_STATE_HINT);
 
 /* dev-get, conn-get, stats-get: a device, by index or name */
 static const struct nla_policy tlsdev_nl_dev_policy[TLSDEV_A_IFNAME + 1] = {
@@ -127,24 +220,42 @@ static int tlsdev_nl_put_dev(struct sk_buff *skb, const struct net_device *dev)
 	return 0;
 }
 
+/* Under RTNL: the rule words cannot change; the count can. */
+static int tlsdev_nl_put_rule(struct sk_buff *skb, struct tlsdev_fault *f,
+			      enum tlsdev_nl_rule_id id)
+{
+	const struct tlsdev_nl_rule *nr = &tlsdev_nl_rules[id];
+	struct tlsdev_fault_rule *r = tlsdev_nl_rule_of(f, id);
+
+	if (nla_put_u32(skb, nr->action, r->action) ||
+	    nla_put_u32(skb, nr->nth, r->nth) ||
+	    nla_put_u32(skb, nr->every, r->every) ||
+	    nla_put_u32(skb, nr->count, atomic_read(&r->count)))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int tlsdev_nl_put_fault(struct sk_buff *skb, struct tlsdev_fault *f)
 {
 	struct nlattr *nest;
+	int id;
 
+	ASSERT_RTNL();
 	nest = nla_nest_start(skb, TLSDEV_A_FAULT);
 	if (!nest)
 		return -EMSGSIZE;
-	if (nla_put_u32(skb, TLSDEV_A_FAULT_TX_ACTION, READ_ONCE(f->tx_action)) ||
-	    nla_put_u32(skb, TLSDEV_A_FAULT_TX_NTH, READ_ONCE(f->tx_nth)) ||
-	    nla_put_u32(skb, TLSDEV_A_FAULT_TX_EVERY, READ_ONCE(f->tx_every)) ||
-	    nla_put_u32(skb, TLSDEV_A_FAULT_TX_COUNT, atomic_read(&f->tx_count)) ||
-	    nla_put_u32(skb, TLSDEV_A_FAULT_ADD_FAIL, atomic_read(&f->add_fail)) ||
-	    nla_put_u32(skb, TLSDEV_A_FAULT_CTX_LIMIT, READ_ONCE(f->ctx_limit))) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
+	for (id = 0; id < TLSDEV_NL_NR_RULES; id++)
+		if (tlsdev_nl_put_rule(skb, f, id))
+			goto err_cancel;
+	if (nla_put_u32(skb, TLSDEV_A_FAULT_ADD_FAIL, atomic_read(&f->add_fail)) ||
+	    nla_put_u32(skb, TLSDEV_A_FAULT_CTX_LIMIT, f->ctx_limit))
+		goto err_cancel;
 	nla_nest_end(skb, nest);
 	return 0;
+
+err_cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
 }
 
 /* One dev-get message for @td; @cb is set in dumps. */
@@ -152,7 +263,7 @@ static int tlsdev_nl_fill_dev(struct sk_buff *skb, struct tlsdev *td,
 			      u32 portid, u32 seq, int flags,
 			      struct netlink_callback *cb)
 {
-	unsigned int nr_conns;
+	unsigned int nr_conns, nr_rx_conns;
 	void *hdr;
 
 	hdr = genlmsg_put(skb, portid, seq, &tlsdev_nl_family, flags,
@@ -164,6 +275,7 @@ static int tlsdev_nl_fill_dev(struct sk_buff *skb, struct tlsdev *td,
 
 	spin_lock(&td->conns_lock);
 	nr_conns = td->nr_conns;
+	nr_rx_conns = td->nr_rx_conns;
 	spin_unlock(&td->conns_lock);
 
 	if (tlsdev_nl_put_dev(skb, td->dev) ||
@@ -171,7 +283,9 @@ static int tlsdev_nl_fill_dev(struct sk_buff *skb, struct tlsdev *td,
 	    nla_put_string(skb, TLSDEV_A_LOWER_IFNAME, td->lower->name) ||
 	    nla_put_string(skb, TLSDEV_A_BACKEND, td->be->name) ||
 	    nla_put_u32(skb, TLSDEV_A_TX_RESYNC, td->tx_resync) ||
+	    nla_put_u32(skb, TLSDEV_A_RX_RESYNC, td->rx_resync) ||
 	    nla_put_u32(skb, TLSDEV_A_NR_CONNS, nr_conns) ||
+	    nla_put_u32(skb, TLSDEV_A_NR_RX_CONNS, nr_rx_conns) ||
 	    tlsdev_nl_put_fault(skb, &td->fault)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
@@ -215,13 +329,16 @@ static int tlsdev_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
  * can neither make it skip another one nor report one twice.
  */
 struct tlsdev_nl_conn_info {
-	struct tlsdev_flow flow;
-	u32 start_seq;
+	struct tlsdev_flow flow;	/* source: the local end */
+	u32 start_seq;		/* TX */
 	u32 tcp_seq;
 	u64 rec_sn;
 	u64 ooo;
-	u64 replays;
+	u64 replays;		/* TX */
+	u64 resyncs;		/* RX */
 	u16 cipher_type;
+	u8 dir;			/* enum tlsdev_conn_dir */
+	u8 rx_state;		/* RX: enum tlsdev_rx_state */
 	bool synced;
 };
 
@@ -306,6 +423,7 @@ static void tlsdev_nl_conn_read(struct tlsdev_tx_conn *conn,
 				struct tlsdev_nl_conn_info *ci)
 {
 	/* set before the connection was listed, constant since */
+	ci->dir = TLSDEV_CONN_DIR_TX;
 	ci->flow = conn->flow;
 	ci->start_seq = conn->start_seq;
 	ci->cipher_type = conn->cipher_type;
@@ -319,29 +437,67 @@ static void tlsdev_nl_conn_read(struct tlsdev_tx_conn *conn,
 	spin_unlock_bh(&conn->lock);
 }
 
-/* Copy what conn-get reports of every connection of @td. */
+/*
+ * An RX connection; false if it is being deleted (its socket and stream
+ * are gone, and nothing but its lock may be touched).
+ */
+static bool tlsdev_nl_rx_conn_read(struct tlsdev_rx_conn *conn,
+				   struct tlsdev_nl_conn_info *ci)
+{
+	const struct tlsdev_flow *f = &conn->flow;	/* as received */
+
+	spin_lock_bh(&conn->lock);
+	if (!conn->sk) {
+		spin_unlock_bh(&conn->lock);
+		return false;
+	}
+	ci->tcp_seq = conn->st->tcp_seq;
+	ci->rec_sn = conn->st->trk.rec_sn;
+	ci->rx_state = conn->state;
+	ci->synced = conn->state == TLSDEV_RX_SYNC;
+	ci->ooo = conn->ooo;
+	ci->resyncs = conn->resyncs;
+	spin_unlock_bh(&conn->lock);
+
+	/* set before the connection was hashed, constant since */
+	ci->dir = TLSDEV_CONN_DIR_RX;
+	ci->flow.family = f->family;
+	ci->flow.sport = f->dport;
+	ci->flow.dport = f->sport;
+	ci->flow.saddr = f->daddr;
+	ci->flow.daddr = f->saddr;
+	ci->cipher_type = conn->cipher_type;
+	return true;
+}
+
+/* Copy what conn-get reports of every connection of @td, TX then RX. */
 static struct tlsdev_nl_snap *tlsdev_nl_snap_take(struct tlsdev *td)
 {
+	struct tlsdev_rx_conn *rx_conn;
 	struct tlsdev_tx_conn *conn;
 	struct tlsdev_nl_snap *snap;
 	unsigned int room;
+	int bkt;
 
 	ASSERT_RTNL();
 	for (;;) {
 		/* allocate outside the lock; retry if it grew meanwhile */
-		room = READ_ONCE(td->nr_conns) + 8;
+		room = READ_ONCE(td->nr_conns) + READ_ONCE(td->nr_rx_conns) + 8;
 		snap = kvzalloc(struct_size(snap, conns, room), GFP_KERNEL);
 		if (!snap)
 			return ERR_PTR(-ENOMEM);
 
 		spin_lock(&td->conns_lock);
-		if (td->nr_conns <= room)
+		if (td->nr_conns + td->nr_rx_conns <= room)
 			break;
 		spin_unlock(&td->conns_lock);
 		kvfree(snap);
 	}
 	list_for_each_entry(conn, &td->conns, list)
 		tlsdev_nl_conn_read(conn, &snap->conns[snap->nr++]);
+	hash_for_each(td->rx_hash, bkt, rx_conn, hnode)
+		if (tlsdev_nl_rx_conn_read(rx_conn, &snap->conns[snap->nr]))
+			snap->nr++;
 	spin_unlock(&td->conns_lock);
 
 	snap->ifindex = td->dev->ifindex;
@@ -376,6 +532,19 @@ static int tlsdev_nl_put_addrs(struct sk_buff *skb,
 	       nla_put_in_addr(skb, TLSDEV_A_CONN_DADDR_IPV4, flow->daddr.v4);
 }
 
+/* The attributes of one direction only. */
+static int tlsdev_nl_put_conn_dir(struct sk_buff *skb,
+				  const struct tlsdev_nl_conn_info *ci)
+{
+	if (ci->dir == TLSDEV_CONN_DIR_TX)
+		return nla_put_u32(skb, TLSDEV_A_CONN_START_SEQ, ci->start_seq) ||
+		       nla_put_u64_64bit(skb, TLSDEV_A_CONN_REPLAYS, ci->replays,
+					 TLSDEV_A_CONN_PAD);
+	return nla_put_u32(skb, TLSDEV_A_CONN_RX_STATE, ci->rx_state) ||
+	       nla_put_u64_64bit(skb, TLSDEV_A_CONN_RESYNCS, ci->resyncs,
+				 TLSDEV_A_CONN_PAD);
+}
+
 /* One conn-get message. */
 static int tlsdev_nl_fill_conn(struct sk_buff *skb, struct netlink_callback *cb,
 			       const struct tlsdev_nl_snap *snap,
@@ -396,21 +565,20 @@ static int tlsdev_nl_fill_conn(struct sk_buff *skb, struct netlink_callback *cb,
 	nest = nla_nest_start(skb, TLSDEV_A_CONN);
 	if (!nest)
 		goto err_cancel;
-	if (nla_put_u32(skb, TLSDEV_A_CONN_DIR, TLSDEV_CONN_DIR_TX) ||
+	if (nla_put_u32(skb, TLSDEV_A_CONN_DIR, ci->dir) ||
 	    nla_put_u16(skb, TLSDEV_A_CONN_FAMILY, ci->flow.family) ||
 	    tlsdev_nl_put_addrs(skb, &ci->flow) ||
 	    nla_put_be16(skb, TLSDEV_A_CONN_SPORT, ci->flow.sport) ||
 	    nla_put_be16(skb, TLSDEV_A_CONN_DPORT, ci->flow.dport) ||
 	    nla_put_u16(skb, TLSDEV_A_CONN_CIPHER, ci->cipher_type) ||
-	    nla_put_u32(skb, TLSDEV_A_CONN_START_SEQ, ci->start_seq) ||
 	    nla_put_u32(skb, TLSDEV_A_CONN_TCP_SEQ, ci->tcp_seq) ||
 	    nla_put_u64_64bit(skb, TLSDEV_A_CONN_REC_SEQ, ci->rec_sn,
 			      TLSDEV_A_CONN_PAD) ||
 	    nla_put_u8(skb, TLSDEV_A_CONN_SYNCED, ci->synced) ||
 	    nla_put_u64_64bit(skb, TLSDEV_A_CONN_OOO, ci->ooo,
-			      TLSDEV_A_CONN_PAD) ||
-	    nla_put_u64_64bit(skb, TLSDEV_A_CONN_REPLAYS, ci->replays,
 			      TLSDEV_A_CONN_PAD))
+		goto err_cancel;
+	if (tlsdev_nl_put_conn_dir(skb, ci))
 		goto err_cancel;
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
@@ -569,48 +737,104 @@ static u32 tlsdev_nl_u32(const struct nlattr *attr)
 }
 
 /*
- * Set the TX rule. The datapath (tlsdev_fault_tx, under rcu_read_lock_bh
- * in ndo_start_xmit) reads tx_action first and the rest only if it is not
- * NONE. So turn the rule off and wait for the readers of the old one to
- * finish before rewriting it, then turn it back on last.
+ * Set the rules given in @tb (see struct tlsdev_fault_rule). The datapath
+ * reads a rule's action first and the rest only if it is not NONE; so turn
+ * off each active rule being changed and wait, once for all, for the
+ * readers of the old ones (they read inside an RCU read-side section) to
+ * finish; then rewrite the rules and publish each action last.
  */
-static void tlsdev_nl_fault_tx_set(struct tlsdev_fault *f, u8 action,
-				   u32 nth, u32 every)
+static void tlsdev_nl_fault_rules_set(struct tlsdev_fault *f, struct nlattr **tb)
 {
+	const struct tlsdev_nl_rule *nr;
+	struct tlsdev_fault_rule *r;
+	bool wait = false;
+	int id;
+
 	ASSERT_RTNL();
-	if (READ_ONCE(f->tx_action) != TLSDEV_FAULT_ACT_NONE) {
-		WRITE_ONCE(f->tx_action, TLSDEV_FAULT_ACT_NONE);
-		synchronize_net();
+	for (id = 0; id < TLSDEV_NL_NR_RULES; id++) {
+		r = tlsdev_nl_rule_of(f, id);
+		if (tb[tlsdev_nl_rules[id].action] &&
+		    r->action != TLSDEV_FAULT_ACT_NONE) {
+			WRITE_ONCE(r->action, TLSDEV_FAULT_ACT_NONE);
+			wait = true;
+		}
 	}
-	WRITE_ONCE(f->tx_nth, nth);
-	WRITE_ONCE(f->tx_every, every);
-	atomic_set(&f->tx_count, 0);
-	/* the rule before the action that enables it */
-	smp_wmb();
-	WRITE_ONCE(f->tx_action, action);
+	if (wait)
+		synchronize_net();
+
+	for (id = 0; id < TLSDEV_NL_NR_RULES; id++) {
+		nr = &tlsdev_nl_rules[id];
+		r = tlsdev_nl_rule_of(f, id);
+		if (!tb[nr->action])
+			continue;
+		WRITE_ONCE(r->nth, tlsdev_nl_u32(tb[nr->nth]));
+		WRITE_ONCE(r->every, tlsdev_nl_u32(tb[nr->every]));
+		atomic_set(&r->count, 0);
+		/* the rule before the action that enables it */
+		smp_store_release(&r->action, (u8)nla_get_u32(tb[nr->action]));
+	}
+}
+
+static int tlsdev_nl_bad_action(const struct nlattr *attr,
+				enum tlsdev_nl_rule_id id,
+				struct netlink_ext_ack *extack)
+{
+	switch (id) {
+	case TLSDEV_NL_RULE_TX:
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "a tx action is none, drop, dup, delay or replay");
+		break;
+	case TLSDEV_NL_RULE_RX:
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "an rx action is none, drop, delay, corrupt or desync");
+		break;
+	default:
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "an rx-async action is none, drop or delay");
+		break;
+	}
+	return -EINVAL;
+}
+
+/* Check the attributes of one rule; @tb is the parsed nest. */
+static int tlsdev_nl_rule_check(struct nlattr *nest, struct nlattr **tb,
+				enum tlsdev_nl_rule_id id,
+				struct netlink_ext_ack *extack)
+{
+	const struct tlsdev_nl_rule *nr = &tlsdev_nl_rules[id];
+	struct nlattr *action = tb[nr->action];
+	struct nlattr *rule = tb[nr->nth] ?: tb[nr->every];
+	bool active = action && nla_get_u32(action) != TLSDEV_FAULT_ACT_NONE;
+
+	if (action && !(BIT(nla_get_u32(action)) & nr->actions))
+		return tlsdev_nl_bad_action(action, id, extack);
+	if (rule && !active) {
+		NL_SET_ERR_MSG_ATTR(extack, rule,
+				    "nth and every need an action other than none");
+		return -EINVAL;
+	}
+	if (active && !tb[nr->nth]) {
+		NL_SET_ERR_MSG_ATTR(extack, action, "an action other than none needs nth");
+		NL_SET_ERR_ATTR_MISS(extack, nest, nr->nth);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /* Check the combination of fault-set attributes; @tb is the parsed nest. */
 static int tlsdev_nl_fault_check(struct nlattr *nest, struct nlattr **tb,
 				 struct netlink_ext_ack *extack)
 {
-	struct nlattr *action = tb[TLSDEV_A_FAULT_TX_ACTION];
-	bool active = action && nla_get_u32(action) != TLSDEV_FAULT_ACT_NONE;
-	struct nlattr *rule = tb[TLSDEV_A_FAULT_TX_NTH] ?:
-			      tb[TLSDEV_A_FAULT_TX_EVERY];
+	bool any = tb[TLSDEV_A_FAULT_ADD_FAIL] || tb[TLSDEV_A_FAULT_CTX_LIMIT];
+	int id, err;
 
-	if (rule && !active) {
-		NL_SET_ERR_MSG_ATTR(extack, rule,
-				    "tx-nth and tx-every need a tx action other than none");
-		return -EINVAL;
+	for (id = 0; id < TLSDEV_NL_NR_RULES; id++) {
+		err = tlsdev_nl_rule_check(nest, tb, id, extack);
+		if (err)
+			return err;
+		any |= !!tb[tlsdev_nl_rules[id].action];
 	}
-	if (active && !tb[TLSDEV_A_FAULT_TX_NTH]) {
-		NL_SET_ERR_MSG_ATTR(extack, action, "a tx action needs tx-nth");
-		NL_SET_ERR_ATTR_MISS(extack, nest, TLSDEV_A_FAULT_TX_NTH);
-		return -EINVAL;
-	}
-	if (!action && !tb[TLSDEV_A_FAULT_ADD_FAIL] &&
-	    !tb[TLSDEV_A_FAULT_CTX_LIMIT]) {
+	if (!any) {
 		NL_SET_ERR_MSG_ATTR(extack, nest, "no fault setting given");
 		return -EINVAL;
 	}
@@ -645,16 +869,16 @@ static int tlsdev_nl_fault_set_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	f = &td->fault;
-	if (tb[TLSDEV_A_FAULT_TX_ACTION])
-		tlsdev_nl_fault_tx_set(f, nla_get_u32(tb[TLSDEV_A_FAULT_TX_ACTION]),
-				       tlsdev_nl_u32(tb[TLSDEV_A_FAULT_TX_NTH]),
-				       tlsdev_nl_u32(tb[TLSDEV_A_FAULT_TX_EVERY]));
+	tlsdev_nl_fault_rules_set(f, tb);
 	if (tb[TLSDEV_A_FAULT_ADD_FAIL])
 		atomic_set(&f->add_fail, nla_get_u32(tb[TLSDEV_A_FAULT_ADD_FAIL]));
 	if (tb[TLSDEV_A_FAULT_CTX_LIMIT])
 		WRITE_ONCE(f->ctx_limit, nla_get_u32(tb[TLSDEV_A_FAULT_CTX_LIMIT]));
-	netdev_dbg(td->dev, "fault: tx %u nth %u every %u, add-fail %d, ctx-limit %u\n",
-		   f->tx_action, f->tx_nth, f->tx_every,
+	netdev_dbg(td->dev,
+		   "fault: tx %u nth %u every %u, rx %u nth %u every %u, rx-async %u nth %u every %u, add-fail %d, ctx-limit %u\n",
+		   f->tx.action, f->tx.nth, f->tx.every,
+		   f->rx.action, f->rx.nth, f->rx.every,
+		   f->rx_async.action, f->rx_async.nth, f->rx_async.every,
 		   atomic_read(&f->add_fail), f->ctx_limit);
 out:
 	rtnl_unlock();

@@ -85,11 +85,10 @@ static void tlsdev_tx_conn_free(struct tlsdev_tx_conn *conn)
 /* Take a context slot of the device, within its fault-injected limit. */
 static bool tlsdev_ctx_get(struct tlsdev *td, struct tlsdev_tx_conn *conn)
 {
-	u32 limit = READ_ONCE(td->fault.ctx_limit);
 	bool ok;
 
 	spin_lock(&td->conns_lock);
-	ok = !limit || td->nr_conns < limit;
+	ok = tlsdev_fault_ctx_room(td);
 	if (ok) {
 		list_add_tail(&conn->list, &td->conns);
 		td->nr_conns++;
@@ -179,6 +178,7 @@ static int tlsdev_rx_add(struct net_device *dev, struct sock *sk,
 	struct tlsdev *td = netdev_priv(dev);
 	const struct tlsdev_backend *be = td->be;
 	struct tlsdev_rx_conn *conn;
+	bool room;
 	int err;
 
 	if (!be->decrypt)
@@ -213,14 +213,24 @@ static int tlsdev_rx_add(struct net_device *dev, struct sock *sk,
 	*tlsdev_rx_conn_slot(tls_get_ctx(sk)) = conn;
 
 	spin_lock(&td->conns_lock);
-	tlsdev_rx_conn_hash(td, conn);
-	WRITE_ONCE(td->nr_rx_conns, td->nr_rx_conns + 1);
+	room = tlsdev_fault_ctx_room(td);
+	if (room) {
+		tlsdev_rx_conn_hash(td, conn);
+		WRITE_ONCE(td->nr_rx_conns, td->nr_rx_conns + 1);
+	}
 	spin_unlock(&td->conns_lock);
+	if (!room) {
+		tlsdev_stats_inc_ctl(td, TLSDEV_RX_CTX_REFUSED);
+		err = -ENOSPC;
+		goto err_be;
+	}
 
 	tlsdev_stats_inc_ctl(td, TLSDEV_RX_CTX);
 	netdev_dbg(dev, "rx conn %p created\n", conn);
 	return 0;
 
+err_be:
+	be->free(conn->key);
 err_free:
 	kfree_sensitive(conn->st);
 	kfree_sensitive(conn);

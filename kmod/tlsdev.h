@@ -48,6 +48,7 @@ enum tlsdev_stat {
 	TLSDEV_RX_DECRYPTED_BYTES,
 	TLSDEV_RX_CTX,
 	TLSDEV_RX_DEL,
+	TLSDEV_RX_CTX_REFUSED,
 	TLSDEV_RX_OOO,
 	TLSDEV_RX_SYNC_LOST,
 	TLSDEV_RX_AUTH_FAIL,
@@ -64,23 +65,53 @@ struct tlsdev_pcpu_stats {
 };
 
 /**
+ * struct tlsdev_fault_rule - hit the nth event, then every every-th one
+ * @action: what to do (enum tlsdev_fault_action) with the @nth event
+ *	counted from when the rule was set, and then with every @every-th
+ *	one after it (0: only once); TLSDEV_FAULT_ACT_NONE disables
+ * @nth: the first event hit, from 1
+ * @every: the period after it, 0 for once
+ * @count: events seen since the rule was set
+ *
+ * Written by netlink.c under RTNL: it turns @action off, waits for a
+ * grace period (synchronize_net), rewrites @nth, @every and @count, then
+ * publishes the new @action with smp_store_release(). The datapath
+ * (tlsdev_fault_hit in fault.c) reads @action with smp_load_acquire()
+ * inside an RCU read-side section that it takes itself, and the rest only
+ * if it is not NONE, so it never applies an action with the @nth, @every
+ * or @count of another rule.
+ */
+struct tlsdev_fault_rule {
+	u8 action;
+	u32 nth;
+	u32 every;
+	atomic_t count;
+};
+
+/**
  * struct tlsdev_fault - fault injection of one device, set over netlink
- * @tx_action: what to do (enum tlsdev_fault_action) with the @tx_nth
- *	segment the device encrypts from now on, and then with every
- *	@tx_every-th one after it (0: only once); 0 disables
- * @tx_count: device-encrypted segments seen since the rule was set
- * @add_fail: how many of the next tls_dev_add calls fail
- * @ctx_limit: at most this many contexts on the device (0: no limit)
+ * @tx: TX rule: the events are the segments the device encrypts in order
+ *	(tlsdev_fault_tx); DROP, DUP, DELAY, REPLAY
+ * @rx: RX rule: the TCP segments with payload received for an RX-offloaded
+ *	connection, before the device looks at them (tlsdev_fault_rx); DROP,
+ *	DELAY (delivered after the next one), CORRUPT, DESYNC
+ * @rx_async: RX async rule: the device's answers to the core's async
+ *	resync queries (tlsdev_fault_rx_async); DROP, DELAY
+ * @add_fail: how many of the next tls_dev_add calls fail, whatever their
+ *	direction; lockless, atomic
+ * @ctx_limit: at most this many contexts on the device, TX and RX together
+ *	(0: no limit); written under RTNL, read under tlsdev.conns_lock
+ *	where a context is added (tlsdev_fault_ctx_room)
  * @delayed: a segment held back by TLSDEV_FAULT_ACT_DELAY, sent after the
  *	next one or when @delay_timer fires; under @delay_lock
  *
- * The configuration words are written under RTNL and read locklessly.
+ * Netlink validates which actions each rule takes; see struct
+ * tlsdev_fault_rule for how the rules are read and written.
  */
 struct tlsdev_fault {
-	u8 tx_action;
-	u32 tx_nth;
-	u32 tx_every;
-	atomic_t tx_count;
+	struct tlsdev_fault_rule tx;
+	struct tlsdev_fault_rule rx;
+	struct tlsdev_fault_rule rx_async;
 	atomic_t add_fail;
 	u32 ctx_limit;
 	spinlock_t delay_lock;	/* @delayed */
@@ -304,6 +335,7 @@ enum tlsdev_fault_action tlsdev_fault_tx(struct tlsdev *td);
 enum tlsdev_fault_action tlsdev_fault_rx(struct tlsdev *td);
 enum tlsdev_fault_action tlsdev_fault_rx_async(struct tlsdev *td);
 bool tlsdev_fault_add(struct tlsdev *td);
+bool tlsdev_fault_ctx_room(struct tlsdev *td);
 void tlsdev_fault_delay(struct tlsdev *td, struct sk_buff *skb);
 void tlsdev_fault_flush(struct tlsdev *td);
 void tlsdev_fault_init(struct tlsdev *td);

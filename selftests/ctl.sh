@@ -3,17 +3,23 @@
 #
 # user/tlsdevctl and the tls_dev generic netlink family
 # (Documentation/netlink.rst, Documentation/tlsdevctl.rst):
-#  - usage errors, link creation with each option, agreement with ip and
-#    ethtool, refusals with the kernel's extack message and exit codes;
-#  - conn show on live IPv4 and IPv6 connections, and nothing once they
-#    ended;
-#  - fault injection observed in the counters with the data intact: drop,
-#    dup, delay, replay, add-fail, ctx-limit;
+#  - usage errors, link creation with each option (backend, tx-resync,
+#    rx-resync), agreement with ip and ethtool, refusals with the kernel's
+#    extack message and exit codes;
+#  - conn show on live IPv4 and IPv6 connections, TX and RX, and nothing
+#    once they ended; RX connections with tlsdev on both ends, their
+#    sequence numbers against the sender's;
+#  - fault injection observed in the counters with the data intact: TX
+#    drop, dup, delay, replay; add-fail and ctx-limit in both directions;
+#    the RX rules (drop, delay, corrupt, desync, rx-async) set, shown,
+#    refused for actions of the other direction, and observed in traffic
+#    once the RX datapath applies them (SKIP until then);
 #  - fault-set refused without CAP_NET_ADMIN, reads allowed;
 #  - hand-made malformed requests each refused with an extack message and
 #    nothing in the kernel log.
 # tls0 (tlsdev on veth0) in TX_NS sends to a software kTLS tlsxfer server
-# in RX_NS.
+# in RX_NS; the RX tests put tls1 (tlsdev on veth1) under RX_NS's
+# addresses, and take it away again.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -97,8 +103,32 @@ xfer()
 	fi
 }
 
-# conns N: tlsdevctl conn show lists N connections
-conns() { [ "$(ctl -j conn show | jq length)" -eq "$1" ]; }
+# run_test_why NAME WHY FUNCTION [ARGS...]: run_test, with WHY as the
+# reason given when FUNCTION skips (returns 4)
+run_test_why()
+{
+	local name=$1 why=$2 rc
+	shift 2
+	"$@" > >(sed 's/^/# /') 2>&1
+	rc=$?
+	if [ $rc -eq 4 ]; then
+		ksft_result 4 "$name" "$why"
+	else
+		ksft_result $rc "$name"
+	fi
+}
+
+# conns N [DIR]: tlsdevctl conn show lists N connections (of direction DIR)
+conns()
+{
+	[ "$(ctl -j conn show | jq "[.[] | select(\"${2:-}\" == \"\" or .dir == \"${2:-}\")] | length")" -eq "$1" ]
+}
+
+# rx_released NS DEV: every RX context DEV added was deleted
+rx_released()
+{
+	[ "$(dev_stat "$1" "$2" rx_tls_ctx)" = "$(dev_stat "$1" "$2" rx_tls_del)" ]
+}
 
 snap() { dev_snap "$TX_NS" tls0 "$WORK/$1"; }
 d() { snap_delta "$WORK/before" "$WORK/after" "$1"; }
@@ -124,12 +154,22 @@ test_usage()
 	expect 2 "missing 'link LOWER'" "$CTL" link add bad0 || return 1
 	expect 2 "'bogus' is not replay or request" \
 		"$CTL" link add bad0 link veth0 tx-resync bogus || return 1
-	expect 2 "^tlsdevctl: rx-resync: RX offload is not supported by this module yet$" \
-		"$CTL" link add bad0 link veth0 rx-resync hint || return 1
 	expect 2 "not request, hint or async" \
 		"$CTL" link add bad0 link veth0 rx-resync sideways || return 1
+	expect 2 "'rx-resync' needs a value" \
+		"$CTL" link add bad0 link veth0 rx-resync || return 1
+	expect 0 "rx-async drop|delay nth N" "$CTL" fault --help || return 1
 	expect 2 "needs 'nth N'" "$CTL" fault set dev tls0 tx drop || return 1
 	expect 2 "at least 1" "$CTL" fault set dev tls0 tx drop nth 0 || return 1
+	expect 2 "rx drop needs 'nth N'" "$CTL" fault set dev tls0 rx drop || return 1
+	expect 2 "rx-async needs an action: drop or delay, or none" \
+		"$CTL" fault set dev tls0 rx-async || return 1
+	expect 2 "rx: 'bogus' is not drop, delay, corrupt or desync, or none" \
+		"$CTL" fault set dev tls0 rx bogus nth 1 || return 1
+	expect 2 "'nth' given twice" "$CTL" fault set dev tls0 rx corrupt nth 1 nth 2 ||
+		return 1
+	expect 2 "rx-async none takes no nth or every" \
+		"$CTL" fault set dev tls0 rx-async none every 1 || return 1
 	expect 2 "not a 32-bit" "$CTL" fault set dev tls0 add-fail -1 || return 1
 	expect 2 "expected 'dev NAME'" "$CTL" stats show tls0 || return 1
 	# every line of an error is one line
@@ -139,21 +179,25 @@ test_usage()
 # A tlsdev made by tlsdevctl with options, as tlsdevctl, ip and ethtool see it.
 link_check()
 {
-	local backend=$1 mode=$2 rc=0
+	local backend=$1 mode=$2 rx=$3 rc=0
 
-	ctl link add tlsx link veth2 backend "$backend" tx-resync "$mode" ||
-		return 1
+	ctl link add tlsx link veth2 backend "$backend" tx-resync "$mode" \
+		rx-resync "$rx" || return 1
 	[ "$(field tlsx backend)" = "$backend" ] ||
 		{ fail "link show: backend $(field tlsx backend), not $backend"; rc=1; }
 	[ "$(field tlsx tx_resync)" = "$mode" ] ||
 		{ fail "link show: tx-resync $(field tlsx tx_resync), not $mode"; rc=1; }
+	[ "$(field tlsx rx_resync)" = "$rx" ] ||
+		{ fail "link show: rx-resync $(field tlsx rx_resync), not $rx"; rc=1; }
 	[ "$(field tlsx lower)" = veth2 ] || { fail "link show: lower not veth2"; rc=1; }
-	[ "$(field tlsx conns)" = 0 ] || { fail "link show: conns on a new device"; rc=1; }
+	[ "$(field tlsx tx_conns)/$(field tlsx rx_conns)" = 0/0 ] ||
+		{ fail "link show: conns on a new device"; rc=1; }
 	[ "$(field tlsx ifindex)" = "$(nsx "$TX_NS" cat /sys/class/net/tlsx/ifindex)" ] ||
 		{ fail "link show: wrong ifindex"; rc=1; }
 	[ "$(field tlsx lower_ifindex)" = "$(nsx "$TX_NS" cat /sys/class/net/veth2/ifindex)" ] ||
 		{ fail "link show: wrong lower ifindex"; rc=1; }
-	ctl link show tlsx | grep -q "^tlsx: lower veth2 backend $backend tx-resync $mode conns 0$" ||
+	ctl link show tlsx |
+		grep -q "^tlsx: lower veth2 backend $backend tx-resync $mode rx-resync $rx tx-conns 0 rx-conns 0$" ||
 		{ fail "link show text: $(ctl link show tlsx)"; rc=1; }
 	[ "$(ip -n "$TX_NS" -d -j link show tlsx | jq -r '.[0].linkinfo.info_kind')" = tlsdev ] ||
 		{ fail "ip -d link show: not a tlsdev"; rc=1; }
@@ -171,13 +215,13 @@ link_check()
 
 test_link_add()
 {
-	local b m backends=emu
+	local b backends=emu
 
 	ip -n "$TX_NS" link add veth2 type veth peer name veth3 || return 1
 	# default options
 	ctl link add tlsx link veth2 || return 1
-	[ "$(field tlsx backend)/$(field tlsx tx_resync)" = emu/replay ] ||
-		{ fail "defaults: $(ctl link show tlsx)"; return 1; }
+	[ "$(field tlsx backend)/$(field tlsx tx_resync)/$(field tlsx rx_resync)" = \
+	  emu/replay/request ] || { fail "defaults: $(ctl link show tlsx)"; return 1; }
 	ctl link del tlsx || return 1
 	# ip-style name keyword
 	ctl link add link veth2 name tlsx || return 1
@@ -187,12 +231,32 @@ test_link_add()
 	done
 	echo "backends: $backends"
 	for b in $backends; do
-		for m in replay request; do
-			link_check "$b" "$m" || return 1
-		done
+		link_check "$b" replay hint || return 1
+		link_check "$b" request request || return 1
 	done
-	ctl link show | grep -q "^tls0: lower veth0 backend emu tx-resync replay" ||
+	ctl link show | grep -q "^tls0: lower veth0 backend emu tx-resync replay rx-resync request " ||
 		{ fail "link show of all devices: $(ctl link show)"; return 1; }
+}
+
+# rx-resync async: taken by a module whose RX datapath has async resync
+test_link_async()
+{
+	local rc=0
+
+	if ! ctl link add tlsx link veth2 rx-resync async >"$WORK/async" 2>&1; then
+		if grep -q "integer out of range" "$WORK/async"; then
+			echo "tlsdev.ko refuses rx-resync async: $(cat "$WORK/async")"
+			return 4
+		fi
+		fail "link add rx-resync async: $(cat "$WORK/async")"
+		return 1
+	fi
+	[ "$(field tlsx rx_resync)" = async ] ||
+		{ fail "link show: rx-resync $(field tlsx rx_resync), not async"; rc=1; }
+	ctl link show tlsx | grep -q "^tlsx: .* rx-resync async " ||
+		{ fail "link show text: $(ctl link show tlsx)"; rc=1; }
+	ctl link del tlsx || rc=1
+	return $rc
 }
 
 test_refusals()
@@ -219,8 +283,13 @@ test_refusals()
 	[ -z "$(nsx "$RX_NS" "$CTL" link show)" ] || { fail "devices of another netns listed"; return 1; }
 }
 
-# The connection of ADDR:PORT in conn show -j, as JSON
-conn_of() { ctl -j conn show dev tls0 | jq -c ".[] | select(.dport == $2 and .daddr == \"$1\")"; }
+# conn_of ADDR PORT [DIR [NS DEV]]: the connection to ADDR:PORT in conn
+# show -j (of DIR, default tx; of DEV in NS, default tls0 in TX_NS)
+conn_of()
+{
+	nsx "${4:-$TX_NS}" "$CTL" -j conn show dev "${5:-tls0}" |
+		jq -c ".[] | select(.dport == $2 and .daddr == \"$1\" and .dir == \"${3:-tx}\")"
+}
 
 # conn_check JSON KEY VALUE...: fields of a conn show -j entry
 conn_check()
@@ -263,7 +332,9 @@ test_conn_live()
 	client_start live6 "[$RX_IP6]:$PORT2" --bytes 4M --key $KEY256 \
 		--require-offload tx
 	b=$client
-	busywait 20000 conns 2 || { fail "conn show never listed 2 connections"; rc=1; }
+	busywait 20000 conns 2 tx || { fail "conn show never listed 2 connections"; rc=1; }
+	# the clients' RX (the status line the server sends) is offloaded too
+	busywait 20000 conns 2 rx || { fail "conn show never listed 2 RX connections"; rc=1; }
 	ctl conn show
 	c4=$(conn_of $RX_IP4 $PORT)
 	c6=$(conn_of $RX_IP6 $PORT2)
@@ -279,7 +350,16 @@ test_conn_live()
 		{ fail "conn show text"; rc=1; }
 	ctl conn show | grep -q "^tls0 tx \[$TX_IP6\]:[0-9]* \[$RX_IP6\]:$PORT2 aes-gcm-256 " ||
 		{ fail "conn show text (IPv6)"; rc=1; }
-	[ "$(field tls0 conns)" = 2 ] || { fail "link show: conns $(field tls0 conns)"; rc=1; }
+	# the RX side of the same sockets: same addresses and ports
+	conn_check "$(conn_of $RX_IP4 $PORT rx)" dev tls0 dir rx family inet \
+		saddr $TX_IP4 sport "$(jq .sport <<<"$c4")" cipher aes-gcm-128 \
+		state sync synced true ooo 0 resyncs 0 || rc=1
+	conn_check "$(conn_of $RX_IP6 $PORT2 rx)" dir rx family inet6 saddr $TX_IP6 \
+		sport "$(jq .sport <<<"$c6")" cipher aes-gcm-256 state sync || rc=1
+	ctl conn show | grep -q "^tls0 rx $TX_IP4:[0-9]* $RX_IP4:$PORT aes-gcm-128 tcp-seq [0-9]* rec-seq 0 state sync ooo 0 resyncs 0$" ||
+		{ fail "conn show text (RX)"; rc=1; }
+	[ "$(field tls0 tx_conns)/$(field tls0 rx_conns)" = 2/2 ] ||
+		{ fail "link show: conns $(field tls0 tx_conns)/$(field tls0 rx_conns)"; rc=1; }
 	kill -CONT "$s4" "$s6"
 
 	wait "$a" || { fail "IPv4 client failed"; rc=1; }
@@ -289,12 +369,16 @@ test_conn_live()
 	[ $rc -eq 0 ] || { cat "$WORK/live4" "$WORK/live6"; return 1; }
 	# deletion is asynchronous (the TLS core's destruct work)
 	busywait 10000 conns 0 || { fail "conn show still lists: $(ctl conn show)"; return 1; }
-	[ "$(field tls0 conns)" = 0 ] || fail "link show: conns $(field tls0 conns)"
+	[ "$(field tls0 tx_conns)/$(field tls0 rx_conns)" = 0/0 ] ||
+		fail "link show: conns $(field tls0 tx_conns)/$(field tls0 rx_conns)"
 }
 
 # Many kTLS sockets at once: "listen ADDR PORT" (never accepts: the kernel
 # completes the connections) or "connect ADDR PORT N" (N sockets with
-# TLS_TX keys, then waits to be killed).
+# TLS_TX and TLS_RX keys, then waits to be killed). "rxhold ADDR PORT"
+# accepts one connection, installs TLS_RX keys, says "ready" and never
+# reads; "txsend ADDR PORT N FLAG" connects, installs TLS_TX keys, waits
+# for file FLAG, sends N records of 1000 bytes, says "sent" and waits.
 cat >"$WORK/many.py" <<'EOF'
 import socket, struct, sys, time
 
@@ -325,7 +409,7 @@ if mode == 'dump':
     family = [struct.unpack('=H', v[:2])[0] for t, v in attrs(m[20:]) if t == 1][0]
     s = sock()
     s.send(struct.pack('=IHHII', 20, family, 0x301, 1, 0) + struct.pack('=BBH', 2, 1, 0))
-    conns, parts, ports, done = 0, 0, set(), False
+    conns, parts, keys, done = 0, 0, set(), False
     while not done:
         buf = s.recv(4096)
         parts += 1
@@ -336,20 +420,46 @@ if mode == 'dump':
             elif t == family:
                 conns += 1
                 for at, v in attrs(buf[20:ln]):
-                    if at == 9:     # TLSDEV_A_CONN
-                        ports |= {v2 for t2, v2 in attrs(v) if t2 == 7}
+                    if at == 9:     # TLSDEV_A_CONN: (DIR, SPORT)
+                        c = dict(attrs(v))
+                        keys.add((c.get(1), c.get(7)))
             buf = buf[(ln + 3) & ~3:]
-    print(conns, parts, len(ports))
+    print(conns, parts, len(keys))
     sys.exit(0)
-TCP_ULP, SOL_TLS, TLS_TX = 31, 282, 1
+TCP_ULP, SOL_TLS, TLS_TX, TLS_RX = 31, 282, 1, 2
 # struct tls12_crypto_info_aes_gcm_128: TLS 1.2, AES-GCM-128
 info = struct.pack('=HH', 0x0303, 51) + bytes(range(8)) + bytes(range(16)) + \
        b'\xa0\xa1\xa2\xa3' + bytes(8)
+fam = socket.AF_INET6 if ':' in addr else socket.AF_INET
+if mode == 'rxhold':
+    s = socket.socket(fam, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, port))
+    s.listen(1)
+    c, _ = s.accept()
+    c.setsockopt(socket.IPPROTO_TCP, TCP_ULP, b'tls')
+    c.setsockopt(SOL_TLS, TLS_RX, info)
+    print('ready', flush=True)
+    while True:
+        time.sleep(60)
+if mode == 'txsend':
+    import os
+    c = socket.create_connection((addr, port))
+    c.setsockopt(socket.IPPROTO_TCP, TCP_ULP, b'tls')
+    c.setsockopt(SOL_TLS, TLS_TX, info)
+    while not os.path.exists(sys.argv[5]):
+        time.sleep(0.05)
+    for i in range(int(sys.argv[4])):
+        c.sendall(bytes([i & 0xff]) * 1000)     # one record each
+    print('sent', flush=True)
+    while True:
+        time.sleep(60)
 socks = []
 for i in range(int(sys.argv[4])):
     c = socket.create_connection((addr, port))
     c.setsockopt(socket.IPPROTO_TCP, TCP_ULP, b'tls')
     c.setsockopt(SOL_TLS, TLS_TX, info)
+    c.setsockopt(SOL_TLS, TLS_RX, info)
     socks.append(c)
 print('ready', flush=True)
 while True:
@@ -369,24 +479,115 @@ test_conn_many()
 	cli=$!
 	busywait 30000 grep -q ready "$WORK/many.out" ||
 		{ fail "sockets not set up: $(cat "$WORK/many.out")"; rc=1; }
-	# ~150 bytes a connection: the dump takes several messages
+	# ~150 bytes a connection, each listed for TX and for RX: the dump
+	# takes several messages
 	json=$(ctl -j conn show)
-	[ "$(jq length <<<"$json")" -eq $n ] ||
-		{ fail "conn show listed $(jq length <<<"$json") of $n"; rc=1; }
-	[ "$(jq '[.[].sport] | unique | length' <<<"$json")" -eq $n ] ||
+	[ "$(jq length <<<"$json")" -eq $((2 * n)) ] ||
+		{ fail "conn show listed $(jq length <<<"$json") of $((2 * n))"; rc=1; }
+	[ "$(jq '[.[] | [.dir, .sport]] | unique | length' <<<"$json")" -eq $((2 * n)) ] ||
 		{ fail "conn show listed a connection twice"; rc=1; }
-	[ "$(ctl -j conn show dev tls0 | jq length)" -eq $n ] ||
-		{ fail "conn show dev tls0 did not list $n"; rc=1; }
-	[ "$(field tls0 conns)" -eq $n ] || { fail "link show: conns $(field tls0 conns)"; rc=1; }
+	[ "$(jq '[.[] | select(.dir == "rx")] | length' <<<"$json")" -eq $n ] ||
+		{ fail "conn show did not list $n RX connections"; rc=1; }
+	[ "$(ctl -j conn show dev tls0 | jq length)" -eq $((2 * n)) ] ||
+		{ fail "conn show dev tls0 did not list $((2 * n))"; rc=1; }
+	[ "$(field tls0 tx_conns)/$(field tls0 rx_conns)" = $n/$n ] ||
+		{ fail "link show: conns $(field tls0 tx_conns)/$(field tls0 rx_conns)"; rc=1; }
 	read -r c p u < <(nsx "$TX_NS" python3 "$WORK/many.py" dump - 0)
 	echo "raw dump: $c connections in $p reads, $u distinct"
-	if [ "$c/$u" != "$n/$n" ] || [ "$p" -lt 2 ]; then
+	if [ "$c/$u" != "$((2 * n))/$((2 * n))" ] || [ "$p" -lt 2 ]; then
 		fail "dump in several parts: $c connections, $p reads, $u distinct"
 		rc=1
 	fi
 	kill $cli $lst
 	wait $cli $lst 2>/dev/null
 	busywait 20000 conns 0 || { fail "conn show still lists $(ctl -j conn show | jq length)"; rc=1; }
+	return $rc
+}
+
+# rx_side_tlsdev [LINK_ADD_ARGS...]: tls1 (tlsdev on veth1, made by
+# tlsdevctl with these arguments) takes RX_NS's addresses; rx_side_plain
+# gives them back to veth1 and deletes tls1
+rx_side_tlsdev()
+{
+	ip -n "$RX_NS" addr flush dev veth1
+	nsx "$RX_NS" "$CTL" link add tls1 link veth1 "$@" || return 1
+	ip -n "$RX_NS" link set tls1 up
+	ip -n "$RX_NS" addr add "$RX_IP4/24" dev tls1
+	ip -n "$RX_NS" addr add "$RX_IP6/64" dev tls1 nodad
+	busywait 5000 nsx "$TX_NS" ping -c1 -W1 -q "$RX_IP4" >/dev/null &&
+	busywait 5000 nsx "$TX_NS" ping -c1 -W1 -q "$RX_IP6" >/dev/null
+}
+
+rx_side_plain()
+{
+	local rc=0
+
+	busywait 10000 dev_ctx_released "$RX_NS" tls1 || { fail "tls1: TX contexts left"; rc=1; }
+	busywait 10000 rx_released "$RX_NS" tls1 || { fail "tls1: RX contexts left"; rc=1; }
+	nsx "$RX_NS" "$CTL" link del tls1 || rc=1
+	ip -n "$RX_NS" addr add "$RX_IP4/24" dev veth1
+	ip -n "$RX_NS" addr add "$RX_IP6/64" dev veth1 nodad
+	busywait 5000 nsx "$TX_NS" ping -c1 -W1 -q "$RX_IP4" >/dev/null || rc=1
+	return $rc
+}
+
+# rx_conn_check ADDR RX_ADDR: with tlsdev on both ends, a receiver in
+# RX_NS that holds its RX-offloaded socket and a sender in TX_NS that sent
+# 10 records: tls1 lists the RX connection where the device expects the
+# byte after the sender's last one, with the record count of tls0's TX one
+rx_conn_check()
+{
+	local addr=$1 raddr=$2 rcv snd rc=0 rx tx sport
+
+	rm -f "$WORK/go"
+	ip netns exec "$RX_NS" python3 "$WORK/many.py" rxhold "$raddr" $PORT \
+		>"$WORK/rxhold.out" 2>&1 &
+	rcv=$!
+	busywait 20000 port_listening "$RX_NS" $PORT ||
+		{ kill $rcv; fail "receiver did not start"; return 1; }
+	ip netns exec "$TX_NS" python3 "$WORK/many.py" txsend "$raddr" $PORT 10 "$WORK/go" \
+		>"$WORK/txsend.out" 2>&1 &
+	snd=$!
+	# the receiver's keys before the first record
+	busywait 20000 grep -q ready "$WORK/rxhold.out" ||
+		{ fail "receiver not set up: $(cat "$WORK/rxhold.out")"; rc=1; }
+	touch "$WORK/go"
+	busywait 20000 grep -q sent "$WORK/txsend.out" ||
+		{ fail "sender did not send: $(cat "$WORK/txsend.out")"; rc=1; }
+	# the device decrypts as records arrive; the receiver reads none
+	sport=$(ctl -j conn show dev tls0 | jq ".[] | select(.dir == \"tx\" and .dport == $PORT) | .sport")
+	rx_seen() { rx=$(conn_of "$addr" "$sport" rx "$RX_NS" tls1) && [ "$(jq .rec_seq <<<"$rx")" = 10 ]; }
+	busywait 20000 rx_seen ||
+		{ fail "tls1 never listed the RX connection at record 10: $(nsx "$RX_NS" "$CTL" conn show)"; rc=1; }
+	tx=$(conn_of "$raddr" $PORT tx)
+	nsx "$RX_NS" "$CTL" conn show dev tls1
+	ctl conn show dev tls0
+	conn_check "$rx" dev tls1 dir rx saddr "$raddr" sport $PORT cipher aes-gcm-128 \
+		state sync state_num 0 synced true ooo 0 resyncs 0 rec_seq 10 || rc=1
+	conn_check "$tx" rec_seq 10 || rc=1
+	[ "$(jq .tcp_seq <<<"$rx")" = "$(jq .tcp_seq <<<"$tx")" ] ||
+		{ fail "RX expects tcp-seq $(jq .tcp_seq <<<"$rx"), the sender is at $(jq .tcp_seq <<<"$tx")"; rc=1; }
+	nsx "$RX_NS" "$CTL" conn show dev tls1 |
+		grep -q "^tls1 rx .*:$PORT .*:$sport aes-gcm-128 tcp-seq [0-9]* rec-seq 10 state sync ooo 0 resyncs 0$" ||
+		{ fail "conn show text (RX)"; rc=1; }
+	[ "$(nsx "$RX_NS" "$CTL" -j link show tls1 | jq .[0].rx_conns)" = 1 ] ||
+		{ fail "tls1: rx_conns not 1"; rc=1; }
+	kill $snd $rcv
+	wait $snd $rcv 2>/dev/null
+	return $rc
+}
+
+test_conn_rx()
+{
+	local rc=0
+
+	rx_side_tlsdev rx-resync hint || return 1
+	[ "$(nsx "$RX_NS" "$CTL" -j link show tls1 | jq -r .[0].rx_resync)" = hint ] ||
+		{ fail "tls1 is not in rx-resync hint"; rc=1; }
+	rx_conn_check "$TX_IP4" "$RX_IP4" || rc=1
+	rx_conn_check "$TX_IP6" "$RX_IP6" || rc=1
+	busywait 20000 conns 0 || { fail "tls0 still lists: $(ctl conn show)"; rc=1; }
+	rx_side_plain || rc=1
 	return $rc
 }
 
@@ -453,8 +654,14 @@ test_fault_add_fail()
 	grep -q "^tx: sw" "$WORK/add-fail1" || { fail "the failed add did not give tx: sw"; return 1; }
 	[ "$(field tls0 fault.add_fail)" = 0 ] || { fail "add_fail not used up"; return 1; }
 	xfer add-fail2 $PORT 256K --require-offload tx || return 1
+	# RX keys only: the add that fails is an RX one
+	ctl fault set dev tls0 add-fail 1 || return 1
+	SRV_ARGS=--no-rx-keys xfer add-fail3 $PORT 256K --no-tx-keys || return 1
+	grep -q "^rx: sw" "$WORK/add-fail3" || { fail "the failed RX add did not give rx: sw"; return 1; }
+	[ "$(field tls0 fault.add_fail)" = 0 ] || { fail "add_fail not used up by RX"; return 1; }
 	snap after
-	[ "$(d fault_add_fail)" -eq 1 ] || { fail "fault_add_fail +$(d fault_add_fail), not 1"; return 1; }
+	[ "$(d fault_add_fail)" -eq 2 ] || { fail "fault_add_fail +$(d fault_add_fail), not 2"; return 1; }
+	[ "$(d rx_tls_ctx)" -eq 1 ] || { fail "rx_tls_ctx +$(d rx_tls_ctx), not 1 (add-fail2 only)"; return 1; }
 }
 
 test_fault_ctx_limit()
@@ -470,7 +677,10 @@ test_fault_ctx_limit()
 	kill -STOP "$a"
 	client_start limit1 "$RX_IP4:$PORT" --bytes 2M
 	c=$client
-	busywait 20000 conns 1 || { fail "first connection not offloaded"; rc=1; }
+	# TX and RX share the limit: the first socket's TX takes the one
+	# context, its RX and the second socket's TX and RX are refused
+	busywait 20000 conns 1 tx || { fail "first connection not offloaded"; rc=1; }
+	conns 1 || { fail "conn show: $(ctl conn show)"; rc=1; }
 	xfer limit2 $PORT2 64K || rc=1
 	kill -CONT "$a"
 	wait "$c" || { fail "first client failed"; rc=1; }
@@ -480,9 +690,159 @@ test_fault_ctx_limit()
 	grep "^tx:" "$WORK/limit1" | sed "s/^/[limit1] /"
 	grep -q "^tx: hw" "$WORK/limit1" || { fail "first connection not hw"; rc=1; }
 	grep -q "^tx: sw" "$WORK/limit2" || { fail "second connection not sw"; rc=1; }
+	grep -q "^rx: sw" "$WORK/limit1" || { fail "first connection's RX not sw"; rc=1; }
 	[ "$(d tx_tls_ctx_refused)" -eq 1 ] ||
 		{ fail "tx_tls_ctx_refused +$(d tx_tls_ctx_refused), not 1"; rc=1; }
+	[ "$(d rx_tls_ctx_refused)" -eq 2 ] ||
+		{ fail "rx_tls_ctx_refused +$(d rx_tls_ctx_refused), not 2"; rc=1; }
+	[ "$(d rx_tls_ctx)" -eq 0 ] || { fail "rx_tls_ctx +$(d rx_tls_ctx) over the limit"; rc=1; }
 	return $rc
+}
+
+# rule_is DEV PREFIX ACTION NTH EVERY COUNT: link show -j of DEV in TX_NS
+rule_is()
+{
+	local got
+
+	got=$(ctl -j link show "$1" |
+	      jq -r ".[0].fault | [.$2_action, .$2_nth, .$2_every, .$2_count] | map(tostring) | join(\"/\")")
+	[ "$got" = "$3/$4/$5/$6" ] || { fail "$2 rule is $got, not $3/$4/$5/$6"; return 1; }
+}
+
+# The RX rules are set, shown and cleared on their own (no traffic)
+test_fault_rx_set()
+{
+	local rc=0
+
+	ctl fault set dev tls0 tx drop nth 100 || return 1
+	ctl fault set dev tls0 rx corrupt nth 3 every 7 || return 1
+	rule_is tls0 rx corrupt 3 7 0 || rc=1
+	rule_is tls0 tx drop 100 0 0 || rc=1
+	rule_is tls0 rx_async none 0 0 0 || rc=1
+	for a in drop delay desync; do
+		ctl fault set dev tls0 rx $a nth 2 || rc=1
+		rule_is tls0 rx $a 2 0 0 || rc=1
+	done
+	ctl fault set dev tls0 rx-async delay nth 2 every 5 || rc=1
+	rule_is tls0 rx_async delay 2 5 0 || rc=1
+	ctl fault set dev tls0 rx-async drop nth 1 || rc=1
+	rule_is tls0 rx_async drop 1 0 0 || rc=1
+	rule_is tls0 rx desync 2 0 0 || rc=1
+	ctl link show tls0 |
+		grep -q "^    fault: tx drop nth 100 every 0 (0 segments seen) rx desync nth 2 every 0 (0 segments seen) rx-async drop nth 1 every 0 (0 answers seen)$" ||
+		{ fail "link show text: $(ctl link show tls0)"; rc=1; }
+	ctl fault set dev tls0 rx none || rc=1
+	rule_is tls0 rx none 0 0 0 || rc=1
+	rule_is tls0 rx_async drop 1 0 0 || rc=1
+	ctl fault clear dev tls0 || rc=1
+	rule_is tls0 tx none 0 0 0 || rc=1
+	rule_is tls0 rx_async none 0 0 0 || rc=1
+	ctl link show tls0 | grep -q "fault:" && { fail "fault line after clear"; rc=1; }
+	return $rc
+}
+
+# An action of the other direction is refused by the kernel, whose message
+# tlsdevctl prints; nothing is set
+test_fault_rx_refused()
+{
+	local a rc=0
+
+	for a in dup replay; do
+		expect 1 "tls0: an rx action is none, drop, delay, corrupt or desync (Invalid argument)" \
+			ctl fault set dev tls0 rx $a nth 1 || rc=1
+	done
+	for a in corrupt desync; do
+		expect 1 "tls0: a tx action is none, drop, dup, delay or replay (Invalid argument)" \
+			ctl fault set dev tls0 tx $a nth 1 || rc=1
+	done
+	for a in corrupt desync dup replay; do
+		expect 1 "tls0: an rx-async action is none, drop or delay (Invalid argument)" \
+			ctl fault set dev tls0 rx-async $a nth 1 || rc=1
+	done
+	[ "$(wc -l <<<"$out")" -eq 1 ] || { fail "error on several lines: $out"; rc=1; }
+	rule_is tls0 tx none 0 0 0 || rc=1
+	rule_is tls0 rx none 0 0 0 || rc=1
+	rule_is tls0 rx_async none 0 0 0 || rc=1
+	return $rc
+}
+
+# rx_fault_xfer RULE ACTION NTH EVERY EXPECT [LINK_ADD_ARGS...]: with tls1
+# receiving (tlsdev on both ends), a 1 MiB transfer with RULE ACTION on
+# tls1; EXPECT is "ok" (data intact) or "badmsg" (the receiver gets
+# EBADMSG). Returns 4 (SKIP) if the rule saw no event: the RX datapath
+# does not call tlsdev_fault_rx/_rx_async yet.
+rx_fault_xfer()
+{
+	local rule=$1 action=$2 nth=$3 every=$4 expect=$5 key rc=0 xrc=0 n c
+	shift 5
+
+	rx_side_tlsdev "$@" || return 1
+	dev_snap "$RX_NS" tls1 "$WORK/before"
+	nsx "$RX_NS" "$CTL" fault set dev tls1 "$rule" "$action" nth "$nth" every "$every" ||
+		{ rx_side_plain; return 1; }
+	key=${rule//-/_}
+	[ "$(nsx "$RX_NS" "$CTL" -j link show tls1 | jq -r ".[0].fault.${key}_action")" = "$action" ] ||
+		{ fail "tls1: $rule action not set"; rc=1; }
+	if [ -n "${RX_EXTRA_FAULT:-}" ]; then
+		# shellcheck disable=SC2086 # words
+		nsx "$RX_NS" "$CTL" fault set dev tls1 $RX_EXTRA_FAULT || rc=1
+	fi
+	xfer "rx-$rule-$action" $PORT 1M --require-offload tx >"$WORK/rx-xfer" 2>&1 || xrc=1
+	n=$(nsx "$RX_NS" "$CTL" -j link show tls1 | jq ".[0].fault.${key}_count")
+	nsx "$RX_NS" "$CTL" fault clear dev tls1 || rc=1
+	dev_snap "$RX_NS" tls1 "$WORK/after"
+	echo "$rule $action nth $nth every $every: $n events seen, transfer rc $xrc"
+	for c in "fault_$action" rx_tls_ooo rx_tls_sync_lost rx_tls_decrypted_packets \
+		 rx_tls_resync_res_ok rx_tls_auth_fail; do
+		grep -q "^$c " "$WORK/after" && echo "tls1 $c +$(d "$c")"
+	done
+	if [ "$n" = 0 ]; then
+		rx_side_plain || rc=1
+		if [ $xrc -ne 0 ]; then
+			cat "$WORK/rx-xfer"
+			fail "the transfer failed and the $rule rule saw no event"
+			return 1
+		fi
+		[ $rc -eq 0 ] || return 1
+		echo "the RX datapath does not apply the $rule rule (no event counted)"
+		return 4
+	fi
+	[ "$n" -ge "$nth" ] || { fail "$rule count $n < nth $nth"; rc=1; }
+	case $expect in
+	ok)
+		[ $xrc -eq 0 ] || { cat "$WORK/rx-xfer"; fail "the transfer failed with $rule $action"; rc=1; }
+		;;
+	badmsg)
+		[ $xrc -ne 0 ] || { fail "the transfer succeeded with corrupt ciphertext"; rc=1; }
+		grep -q EBADMSG "$WORK/rx-$rule-$action.server" ||
+			{ fail "the receiver did not get EBADMSG: $(cat "$WORK/rx-$rule-$action.server")"; rc=1; }
+		;;
+	esac
+	# a fault the device counts under its name is counted once at least
+	if grep -q "^fault_$action " "$WORK/after" && [ "$(d "fault_$action")" -lt 1 ]; then
+		fail "fault_$action +$(d "fault_$action")"
+		rc=1
+	fi
+	rx_side_plain || rc=1
+	return $rc
+}
+
+test_fault_rx_drop() { rx_fault_xfer rx drop 5 0 ok; }
+test_fault_rx_delay() { rx_fault_xfer rx delay 5 20 ok; }
+test_fault_rx_desync() { rx_fault_xfer rx desync 10 0 ok; }
+test_fault_rx_corrupt() { rx_fault_xfer rx corrupt 5 0 badmsg; }
+
+# rx-async drop: on a device in rx-resync async mode, made to lose its
+# sync now and then (rx desync) so that it answers the core's queries
+test_fault_rx_async()
+{
+	if ! ctl link add tlsx link veth2 rx-resync async >/dev/null 2>&1; then
+		echo "tlsdev.ko refuses rx-resync async"
+		return 4
+	fi
+	ctl link del tlsx || return 1
+	RX_EXTRA_FAULT="rx desync nth 10 every 50" \
+		rx_fault_xfer rx-async drop 1 0 ok rx-resync async
 }
 
 # run_unprivileged CMD...: CMD without CAP_NET_ADMIN, in TX_NS
@@ -503,6 +863,12 @@ test_eperm()
 	expect 1 "Operation not permitted" \
 		run_unprivileged "$CTL" fault set dev tls0 add-fail 1 || return 1
 	[ "$(field tls0 fault.add_fail)" = 0 ] || { fail "an unprivileged fault set took effect"; return 1; }
+	expect 1 "Operation not permitted" \
+		run_unprivileged "$CTL" fault set dev tls0 rx drop nth 1 || return 1
+	expect 1 "Operation not permitted" \
+		run_unprivileged "$CTL" fault set dev tls0 rx-async delay nth 1 || return 1
+	rule_is tls0 rx none 0 0 0 || return 1
+	rule_is tls0 rx_async none 0 0 0 || return 1
 	expect 1 "Operation not permitted" \
 		run_unprivileged "$CTL" fault clear dev tls0 || return 1
 	expect 0 "^tls0: " run_unprivileged "$CTL" link show || return 1
@@ -580,8 +946,11 @@ while body:
     body = body[(ln + 3) & ~3:]
 
 DEV_GET, CONN_GET, STATS_GET, FAULT_SET = 1, 2, 3, 4
-A_IFINDEX, A_IFNAME, A_LOWER_IFINDEX, A_FAULT = 1, 2, 3, 8
+A_IFINDEX, A_IFNAME, A_LOWER_IFINDEX, A_FAULT, A_RX_RESYNC = 1, 2, 3, 8, 11
 F_ACTION, F_NTH, F_EVERY, F_COUNT, F_ADD_FAIL = 1, 2, 3, 4, 5
+F_RX_ACTION, F_RX_NTH, F_RX_EVERY, F_RX_COUNT = 7, 8, 9, 10
+F_AS_ACTION, F_AS_NTH, F_AS_EVERY, F_AS_COUNT = 11, 12, 13, 14
+DROP, DUP, DELAY, REPLAY, CORRUPT, DESYNC = 1, 2, 3, 4, 5, 6
 
 def g(cmd, attrs, flags=0):
     return genl.request(family, flags, struct.pack('=BBH', cmd, 1, 0) + attrs)
@@ -619,13 +988,50 @@ cases = [
     ('action out of range', g(FAULT_SET, fault(u32(F_ACTION, 99), u32(F_NTH, 1))),
      errno.ERANGE, 'integer out of range'),
     ('action without nth', g(FAULT_SET, fault(u32(F_ACTION, 1))),
-     errno.EINVAL, 'needs tx-nth'),
+     errno.EINVAL, 'an action other than none needs nth'),
     ('nth without action', g(FAULT_SET, fault(u32(F_NTH, 3))),
-     errno.EINVAL, 'need a tx action'),
+     errno.EINVAL, 'nth and every need an action other than none'),
     ('every with none', g(FAULT_SET, fault(u32(F_ACTION, 0), u32(F_EVERY, 3))),
-     errno.EINVAL, 'need a tx action'),
+     errno.EINVAL, 'nth and every need an action other than none'),
     ('read-only tx-count', g(FAULT_SET, fault(u32(F_COUNT, 0))),
-     errno.EINVAL, 'read-only'),
+     errno.EINVAL, 'tx-count is read-only'),
+    ('tx corrupt', g(FAULT_SET, fault(u32(F_ACTION, CORRUPT), u32(F_NTH, 1))),
+     errno.EINVAL, 'a tx action is none, drop, dup, delay or replay'),
+    ('tx desync', g(FAULT_SET, fault(u32(F_ACTION, DESYNC), u32(F_NTH, 1))),
+     errno.EINVAL, 'a tx action is none, drop, dup, delay or replay'),
+    ('rx dup', g(FAULT_SET, fault(u32(F_RX_ACTION, DUP), u32(F_RX_NTH, 1))),
+     errno.EINVAL, 'an rx action is none, drop, delay, corrupt or desync'),
+    ('rx replay', g(FAULT_SET, fault(u32(F_RX_ACTION, REPLAY), u32(F_RX_NTH, 1))),
+     errno.EINVAL, 'an rx action is none, drop, delay, corrupt or desync'),
+    ('rx-async corrupt', g(FAULT_SET, fault(u32(F_AS_ACTION, CORRUPT), u32(F_AS_NTH, 1))),
+     errno.EINVAL, 'an rx-async action is none, drop or delay'),
+    ('rx-async desync', g(FAULT_SET, fault(u32(F_AS_ACTION, DESYNC), u32(F_AS_NTH, 1))),
+     errno.EINVAL, 'an rx-async action is none, drop or delay'),
+    ('rx-async dup', g(FAULT_SET, fault(u32(F_AS_ACTION, DUP), u32(F_AS_NTH, 1))),
+     errno.EINVAL, 'an rx-async action is none, drop or delay'),
+    ('rx action out of range', g(FAULT_SET, fault(u32(F_RX_ACTION, 7), u32(F_RX_NTH, 1))),
+     errno.ERANGE, 'integer out of range'),
+    ('rx nth 0', g(FAULT_SET, fault(u32(F_RX_ACTION, DROP), u32(F_RX_NTH, 0))),
+     errno.ERANGE, 'integer out of range'),
+    ('rx-async nth 0', g(FAULT_SET, fault(u32(F_AS_ACTION, DROP), u32(F_AS_NTH, 0))),
+     errno.ERANGE, 'integer out of range'),
+    ('rx action without nth', g(FAULT_SET, fault(u32(F_RX_ACTION, CORRUPT))),
+     errno.EINVAL, 'an action other than none needs nth'),
+    ('rx-async action without nth', g(FAULT_SET, fault(u32(F_AS_ACTION, DELAY))),
+     errno.EINVAL, 'an action other than none needs nth'),
+    ('rx nth without action', g(FAULT_SET, fault(u32(F_RX_NTH, 3))),
+     errno.EINVAL, 'nth and every need an action other than none'),
+    ('rx-async every with none', g(FAULT_SET, fault(u32(F_AS_ACTION, 0), u32(F_AS_EVERY, 2))),
+     errno.EINVAL, 'nth and every need an action other than none'),
+    ('read-only rx-count', g(FAULT_SET, fault(u32(F_RX_COUNT, 0))),
+     errno.EINVAL, 'rx-count is read-only'),
+    ('read-only rx-async-count', g(FAULT_SET, fault(u32(F_AS_COUNT, 0))),
+     errno.EINVAL, 'rx-async-count is read-only'),
+    ('a bad rx rule sets no tx rule', g(FAULT_SET, fault(u32(F_ACTION, DROP), u32(F_NTH, 1),
+                                                          u32(F_RX_ACTION, DUP), u32(F_RX_NTH, 1))),
+     errno.EINVAL, 'an rx action is'),
+    ('rx-resync in fault-set', g(FAULT_SET, u32(A_RX_RESYNC, 0) + fault(u32(F_RX_ACTION, 0))),
+     errno.EINVAL, 'Unknown attribute type'),
     ('add-fail over INT_MAX', g(FAULT_SET, fault(u32(F_ADD_FAIL, 1 << 31))),
      errno.ERANGE, 'integer out of range'),
     ('empty fault', g(FAULT_SET, fault()),
@@ -643,6 +1049,8 @@ def newlink(data):
                       ifi + string(3, 'bad0') + u32(5, veth) + attr(18 | NESTED, info))
 cases += [
     ('tx-resync out of range', newlink(u8(2, 7)),
+     errno.ERANGE, 'integer out of range'),
+    ('rx-resync out of range', newlink(u8(3, 7)),
      errno.ERANGE, 'integer out of range'),
     ('over-long backend', newlink(string(1, 'b' * 20)),
      errno.EINVAL, 'Attribute failed policy validation'),
@@ -666,6 +1074,7 @@ test_fuzz()
 		"$(nsx "$TX_NS" cat /sys/class/net/tls0/ifindex)" \
 		"$(nsx "$TX_NS" cat /sys/class/net/veth2/ifindex)" || return 1
 	ip -n "$TX_NS" link show bad0 >/dev/null 2>&1 && { fail "bad0 was created"; return 1; }
+	rule_is tls0 tx none 0 0 0 || return 1
 	after=$(dmesg | wc -l)
 	[ "$after" -eq "$before" ] || { fail "kernel log: $(dmesg | tail -n $((after - before)))"; return 1; }
 }
@@ -677,25 +1086,46 @@ test_released()
 		     "tx_tls_del $(dev_stat "$TX_NS" tls0 tx_tls_del)"
 		return 1
 	}
+	busywait 10000 rx_released "$TX_NS" tls0 || {
+		fail "rx_tls_ctx $(dev_stat "$TX_NS" tls0 rx_tls_ctx) !=" \
+		     "rx_tls_del $(dev_stat "$TX_NS" tls0 rx_tls_del)"
+		return 1
+	}
 	conns 0 || { fail "conn show: $(ctl conn show)"; return 1; }
 	ip -n "$TX_NS" link del veth2
 }
 
 trap cleanup EXIT
-ksft_plan 15
+ksft_plan 24
 [ -x "$CTL" ] || { echo "Bail out! $CTL not built"; exit 1; }
 topo_create tlsdev plain || { echo "Bail out! topology"; exit 1; }
 run_test "ctl: help and usage errors" test_usage
 run_test "ctl: link add with each option; link show, ip and ethtool agree" test_link_add
+run_test_why "ctl: link add rx-resync async, shown by link show" \
+	"tlsdev.ko does not take rx-resync async" test_link_async
 run_test "ctl: refusals carry the kernel's message" test_refusals
 run_test "ctl: conn show lists live IPv4 and IPv6 connections, then none" test_conn_live
-run_test "ctl: conn show of 40 connections spans messages, each once" test_conn_many
+run_test "ctl: conn show of 40 connections, TX and RX, spans messages, each once" test_conn_many
+run_test "ctl: conn show of RX connections, tlsdev on both ends, IPv4 and IPv6" test_conn_rx
 run_test "ctl: fault tx drop nth 5: one drop, resynced, data intact" test_fault_drop
 run_test "ctl: fault tx dup nth 5: one duplicate, data intact" test_fault_dup
 run_test "ctl: fault tx delay nth 5: one reordering, data intact" test_fault_delay
 run_test "ctl: fault tx replay nth 5 every 10: replays, data intact" test_fault_replay
-run_test "ctl: fault add-fail 1: the next connection is sw" test_fault_add_fail
-run_test "ctl: fault ctx-limit 1: one hw, one sw" test_fault_ctx_limit
+run_test "ctl: fault add-fail 1: the next connection is sw, TX or RX" test_fault_add_fail
+run_test "ctl: fault ctx-limit 1: one context in all, TX and RX" test_fault_ctx_limit
+run_test "ctl: fault rx and rx-async rules set, shown, cleared" test_fault_rx_set
+run_test "ctl: fault rules refuse the actions of another direction (extack)" test_fault_rx_refused
+run_test_why "ctl: fault rx drop nth 5: data intact" \
+	"the RX datapath does not apply RX fault rules (the rule counted no event)" test_fault_rx_drop
+run_test_why "ctl: fault rx delay nth 5 every 20: data intact" \
+	"the RX datapath does not apply RX fault rules (the rule counted no event)" test_fault_rx_delay
+run_test_why "ctl: fault rx desync nth 10: data intact" \
+	"the RX datapath does not apply RX fault rules (the rule counted no event)" test_fault_rx_desync
+run_test_why "ctl: fault rx corrupt nth 5: EBADMSG, no corrupt byte delivered" \
+	"the RX datapath does not apply RX fault rules (the rule counted no event)" test_fault_rx_corrupt
+run_test_why "ctl: fault rx-async drop nth 1 in rx-resync async: data intact" \
+	"no rx-resync async, or the RX datapath does not apply the rx-async rule" \
+	test_fault_rx_async
 run_test "ctl: fault set needs CAP_NET_ADMIN, reads do not" test_eperm
 run_test "ctl: malformed requests refused with extack, quiet log" test_fuzz
 run_test "ctl: every context is released" test_released

@@ -32,7 +32,9 @@ struct conn {
 	uint64_t rec_seq;
 	bool synced;
 	uint64_t ooo;
-	uint64_t replays;
+	uint64_t replays;	/* TX */
+	uint32_t rx_state;	/* RX: enum tlsdev_conn_rx_state */
+	uint64_t resyncs;	/* RX */
 };
 
 struct conns {
@@ -62,6 +64,8 @@ static struct nla_policy conn_policy[TLSDEV_A_CONN_MAX + 1] = {
 	[TLSDEV_A_CONN_SYNCED] = { .type = NLA_U8 },
 	[TLSDEV_A_CONN_OOO] = { .type = NLA_U64 },
 	[TLSDEV_A_CONN_REPLAYS] = { .type = NLA_U64 },
+	[TLSDEV_A_CONN_RX_STATE] = { .type = NLA_U32 },
+	[TLSDEV_A_CONN_RESYNCS] = { .type = NLA_U64 },
 };
 
 static const char *cipher_name(uint16_t cipher, char *buf, size_t len)
@@ -139,6 +143,9 @@ static int parse_conn(struct nl_msg *msg, void *arg)
 	x->synced = c[TLSDEV_A_CONN_SYNCED] && nla_get_u8(c[TLSDEV_A_CONN_SYNCED]);
 	x->ooo = get_u64(c[TLSDEV_A_CONN_OOO]);
 	x->replays = get_u64(c[TLSDEV_A_CONN_REPLAYS]);
+	if (c[TLSDEV_A_CONN_RX_STATE])
+		x->rx_state = nla_get_u32(c[TLSDEV_A_CONN_RX_STATE]);
+	x->resyncs = get_u64(c[TLSDEV_A_CONN_RESYNCS]);
 	conns->n++;
 	return 0;
 }
@@ -153,19 +160,26 @@ static void conn_print(const struct conn *x)
 {
 	const char *l = x->family == AF_INET6 ? "[" : "";
 	const char *r = x->family == AF_INET6 ? "]" : "";
-	char buf[32];
+	char buf[32], sbuf[32];
 
-	printf("%s %s %s%s%s:%u %s%s%s:%u %s tcp-seq %u rec-seq %llu start-seq %u%s ooo %llu replays %llu\n",
+	printf("%s %s %s%s%s:%u %s%s%s:%u %s tcp-seq %u rec-seq %llu",
 	       x->dev, dir_name(x->dir), l, x->saddr, r, x->sport,
 	       l, x->daddr, r, x->dport, cipher_name(x->cipher, buf, sizeof(buf)),
-	       x->tcp_seq, (unsigned long long)x->rec_seq, x->start_seq,
-	       x->synced ? "" : " unsynced", (unsigned long long)x->ooo,
-	       (unsigned long long)x->replays);
+	       x->tcp_seq, (unsigned long long)x->rec_seq);
+	if (x->dir == TLSDEV_CONN_DIR_RX)
+		printf(" state %s ooo %llu resyncs %llu\n",
+		       ctl_rx_state_name(x->rx_state, sbuf, sizeof(sbuf)),
+		       (unsigned long long)x->ooo,
+		       (unsigned long long)x->resyncs);
+	else
+		printf(" start-seq %u%s ooo %llu replays %llu\n", x->start_seq,
+		       x->synced ? "" : " unsynced", (unsigned long long)x->ooo,
+		       (unsigned long long)x->replays);
 }
 
 static void conn_json(struct json *j, const struct conn *x)
 {
-	char buf[32];
+	char buf[32], sbuf[32];
 
 	json_obj_begin(j, NULL);
 	json_str(j, "dev", x->dev);
@@ -177,12 +191,19 @@ static void conn_json(struct json *j, const struct conn *x)
 	json_str(j, "daddr", x->daddr);
 	json_u64(j, "dport", x->dport);
 	json_str(j, "cipher", cipher_name(x->cipher, buf, sizeof(buf)));
-	json_u64(j, "start_seq", x->start_seq);
 	json_u64(j, "tcp_seq", x->tcp_seq);
 	json_u64(j, "rec_seq", x->rec_seq);
 	json_bool(j, "synced", x->synced);
 	json_u64(j, "ooo", x->ooo);
-	json_u64(j, "replays", x->replays);
+	if (x->dir == TLSDEV_CONN_DIR_RX) {
+		json_str(j, "state", ctl_rx_state_name(x->rx_state, sbuf,
+						       sizeof(sbuf)));
+		json_u64(j, "state_num", x->rx_state);
+		json_u64(j, "resyncs", x->resyncs);
+	} else {
+		json_u64(j, "start_seq", x->start_seq);
+		json_u64(j, "replays", x->replays);
+	}
 	json_obj_end(j);
 }
 
@@ -238,10 +259,13 @@ static const struct ctl_cmd conn_cmds[] = {
 		.name = "show",
 		.args = "[dev NAME]",
 		.help = "List the connections offloaded to the tlsdev devices of the netns\n"
-			"(or to NAME): direction, local and peer address and port, cipher,\n"
-			"the TCP and record sequence numbers the device expects next, the\n"
-			"first offloaded TCP sequence number, whether the device is in\n"
-			"sync, and its out-of-sequence segments and record replays.\n"
+			"(or to NAME), TX and RX: direction, local and peer address and\n"
+			"port, cipher, the TCP and record sequence numbers the device\n"
+			"expects next, its out-of-sequence segments; for TX the first\n"
+			"offloaded TCP sequence number, whether the device is in sync and\n"
+			"its record replays; for RX the device's state (sync, search,\n"
+			"confirm, hint; state-N for a state this tool does not know) and\n"
+			"the resyncs the core confirmed.\n"
 			"Keys are never shown (the kernel never reports them).",
 		.run = conn_show,
 	},

@@ -6,7 +6,8 @@
  * The command groups (link.c, conn.c, stats.c, fault.c) each export a
  * table of commands; main.c dispatches on it and generates --help from it.
  * nl.c has the one netlink request routine, dev.c what several groups
- * share about devices.
+ * share about devices, names.c the names of values and the fault rule
+ * parser (pure, unit-tested).
  */
 #ifndef TLSDEV_CTL_H
 #define TLSDEV_CTL_H
@@ -17,6 +18,7 @@
 
 #include "common.h"
 #include "json.h"
+#include "names.h"
 
 #include "tlsdev_genl.h"
 
@@ -113,11 +115,16 @@ void ctl_warn_intr(struct ctl *ctl, const struct nl_reply *r);
 
 /* --- devices (dev.c) ----------------------------------------------------- */
 
+/* A fault rule as the kernel reports it. */
+struct ctl_fault_rule {
+	uint32_t action;	/* enum tlsdev_fault_action */
+	uint32_t nth;
+	uint32_t every;
+	uint32_t count;
+};
+
 struct ctl_fault {
-	uint32_t tx_action;	/* enum tlsdev_fault_action */
-	uint32_t tx_nth;
-	uint32_t tx_every;
-	uint32_t tx_count;
+	struct ctl_fault_rule rule[CTL_NR_RULES];	/* enum ctl_rule */
 	uint32_t add_fail;
 	uint32_t ctx_limit;
 };
@@ -129,7 +136,9 @@ struct ctl_dev {
 	char lower[IFNAMSIZ];
 	char backend[32];
 	uint32_t tx_resync;	/* enum tlsdev_tx_resync */
-	uint32_t nr_conns;
+	uint32_t rx_resync;	/* enum tlsdev_rx_resync */
+	uint32_t nr_conns;	/* TX */
+	uint32_t nr_rx_conns;
 	struct ctl_fault fault;
 };
 
@@ -148,11 +157,10 @@ int ctl_dev_get(struct ctl *ctl, const char *name, struct ctl_devs *devs);
 /* Put the device attribute (TLSDEV_A_IFNAME) of @name on @msg. */
 int ctl_put_dev(struct nl_msg *msg, const char *name);
 
-/* Names of enum values: "replay", "drop", ... ("?" if unknown). */
-const char *ctl_tx_resync_name(uint32_t v);
-const char *ctl_fault_action_name(uint32_t v);
-/* Parse them back: the value, or -1. */
-int ctl_tx_resync_parse(const char *s);
-int ctl_fault_action_parse(const char *s);
+/* The attributes of fault rule @r: TLSDEV_A_FAULT_{TX,RX,RX_ASYNC}_* */
+struct ctl_rule_attrs {
+	int action, nth, every, count;
+};
+extern const struct ctl_rule_attrs ctl_rule_attrs[CTL_NR_RULES];
 
 #endif

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What the command groups share about tlsdev devices: the dev-get request
- * and its parser, the device attribute, and the names of enum values.
+ * and its parser, the device attribute, the attributes of fault rules.
  */
 #include "ctl.h"
 
@@ -13,53 +13,20 @@
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
 
-static const char *const tx_resync_names[] = {
-	[TLSDEV_TX_RESYNC_REPLAY] = "replay",
-	[TLSDEV_TX_RESYNC_REQUEST] = "request",
+const struct ctl_rule_attrs ctl_rule_attrs[CTL_NR_RULES] = {
+	[CTL_RULE_TX] = {
+		TLSDEV_A_FAULT_TX_ACTION, TLSDEV_A_FAULT_TX_NTH,
+		TLSDEV_A_FAULT_TX_EVERY, TLSDEV_A_FAULT_TX_COUNT,
+	},
+	[CTL_RULE_RX] = {
+		TLSDEV_A_FAULT_RX_ACTION, TLSDEV_A_FAULT_RX_NTH,
+		TLSDEV_A_FAULT_RX_EVERY, TLSDEV_A_FAULT_RX_COUNT,
+	},
+	[CTL_RULE_RX_ASYNC] = {
+		TLSDEV_A_FAULT_RX_ASYNC_ACTION, TLSDEV_A_FAULT_RX_ASYNC_NTH,
+		TLSDEV_A_FAULT_RX_ASYNC_EVERY, TLSDEV_A_FAULT_RX_ASYNC_COUNT,
+	},
 };
-
-static const char *const fault_action_names[] = {
-	[TLSDEV_FAULT_ACT_NONE] = "none",
-	[TLSDEV_FAULT_ACT_DROP] = "drop",
-	[TLSDEV_FAULT_ACT_DUP] = "dup",
-	[TLSDEV_FAULT_ACT_DELAY] = "delay",
-	[TLSDEV_FAULT_ACT_REPLAY] = "replay",
-};
-
-static const char *enum_name(const char *const *names, size_t n, uint32_t v)
-{
-	return v < n && names[v] ? names[v] : "?";
-}
-
-static int enum_parse(const char *const *names, size_t n, const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (names[i] && !strcmp(names[i], s))
-			return (int)i;
-	return -1;
-}
-
-const char *ctl_tx_resync_name(uint32_t v)
-{
-	return enum_name(tx_resync_names, ARRAY_SIZE(tx_resync_names), v);
-}
-
-const char *ctl_fault_action_name(uint32_t v)
-{
-	return enum_name(fault_action_names, ARRAY_SIZE(fault_action_names), v);
-}
-
-int ctl_tx_resync_parse(const char *s)
-{
-	return enum_parse(tx_resync_names, ARRAY_SIZE(tx_resync_names), s);
-}
-
-int ctl_fault_action_parse(const char *s)
-{
-	return enum_parse(fault_action_names, ARRAY_SIZE(fault_action_names), s);
-}
 
 int ctl_put_dev(struct nl_msg *msg, const char *name)
 {
@@ -75,6 +42,8 @@ static struct nla_policy dev_policy[TLSDEV_A_MAX + 1] = {
 	[TLSDEV_A_TX_RESYNC] = { .type = NLA_U32 },
 	[TLSDEV_A_NR_CONNS] = { .type = NLA_U32 },
 	[TLSDEV_A_FAULT] = { .type = NLA_NESTED },
+	[TLSDEV_A_RX_RESYNC] = { .type = NLA_U32 },
+	[TLSDEV_A_NR_RX_CONNS] = { .type = NLA_U32 },
 };
 
 static struct nla_policy fault_policy[TLSDEV_A_FAULT_MAX + 1] = {
@@ -84,6 +53,14 @@ static struct nla_policy fault_policy[TLSDEV_A_FAULT_MAX + 1] = {
 	[TLSDEV_A_FAULT_TX_COUNT] = { .type = NLA_U32 },
 	[TLSDEV_A_FAULT_ADD_FAIL] = { .type = NLA_U32 },
 	[TLSDEV_A_FAULT_CTX_LIMIT] = { .type = NLA_U32 },
+	[TLSDEV_A_FAULT_RX_ACTION] = { .type = NLA_U32 },
+	[TLSDEV_A_FAULT_RX_NTH] = { .type = NLA_U32 },
+	[TLSDEV_A_FAULT_RX_EVERY] = { .type = NLA_U32 },
+	[TLSDEV_A_FAULT_RX_COUNT] = { .type = NLA_U32 },
+	[TLSDEV_A_FAULT_RX_ASYNC_ACTION] = { .type = NLA_U32 },
+	[TLSDEV_A_FAULT_RX_ASYNC_NTH] = { .type = NLA_U32 },
+	[TLSDEV_A_FAULT_RX_ASYNC_EVERY] = { .type = NLA_U32 },
+	[TLSDEV_A_FAULT_RX_ASYNC_COUNT] = { .type = NLA_U32 },
 };
 
 static uint32_t get_u32(struct nlattr *a)
@@ -94,13 +71,18 @@ static uint32_t get_u32(struct nlattr *a)
 static int parse_fault(struct nlattr *nest, struct ctl_fault *f)
 {
 	struct nlattr *tb[TLSDEV_A_FAULT_MAX + 1];
+	const struct ctl_rule_attrs *a;
+	int r;
 
 	if (nla_parse_nested(tb, TLSDEV_A_FAULT_MAX, nest, fault_policy) < 0)
 		return -EPROTO;
-	f->tx_action = get_u32(tb[TLSDEV_A_FAULT_TX_ACTION]);
-	f->tx_nth = get_u32(tb[TLSDEV_A_FAULT_TX_NTH]);
-	f->tx_every = get_u32(tb[TLSDEV_A_FAULT_TX_EVERY]);
-	f->tx_count = get_u32(tb[TLSDEV_A_FAULT_TX_COUNT]);
+	for (r = 0; r < CTL_NR_RULES; r++) {
+		a = &ctl_rule_attrs[r];
+		f->rule[r].action = get_u32(tb[a->action]);
+		f->rule[r].nth = get_u32(tb[a->nth]);
+		f->rule[r].every = get_u32(tb[a->every]);
+		f->rule[r].count = get_u32(tb[a->count]);
+	}
 	f->add_fail = get_u32(tb[TLSDEV_A_FAULT_ADD_FAIL]);
 	f->ctx_limit = get_u32(tb[TLSDEV_A_FAULT_CTX_LIMIT]);
 	return 0;
@@ -128,7 +110,9 @@ static int parse_dev(struct nl_msg *msg, void *arg)
 	if (tb[TLSDEV_A_BACKEND])
 		nla_strlcpy(d->backend, tb[TLSDEV_A_BACKEND], sizeof(d->backend));
 	d->tx_resync = get_u32(tb[TLSDEV_A_TX_RESYNC]);
+	d->rx_resync = get_u32(tb[TLSDEV_A_RX_RESYNC]);
 	d->nr_conns = get_u32(tb[TLSDEV_A_NR_CONNS]);
+	d->nr_rx_conns = get_u32(tb[TLSDEV_A_NR_RX_CONNS]);
 	if (tb[TLSDEV_A_FAULT] && parse_fault(tb[TLSDEV_A_FAULT], &d->fault))
 		return -EPROTO;
 	devs->n++;

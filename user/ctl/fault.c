@@ -13,28 +13,37 @@
 
 struct fault_opts {
 	const char *dev;
-	int tx_action;		/* -1: unchanged */
-	uint32_t tx_nth;
-	uint32_t tx_every;
-	bool has_nth, has_every;
+	bool has_rule[CTL_NR_RULES];
+	struct ctl_rule_arg rule[CTL_NR_RULES];	/* enum ctl_rule */
 	bool has_add_fail, has_ctx_limit;
 	uint32_t add_fail;
 	uint32_t ctx_limit;
 };
 
+static int rule_put(struct nl_msg *msg, const struct ctl_rule_attrs *a,
+		    const struct ctl_rule_arg *r)
+{
+	if (nla_put_u32(msg, a->action, r->action) < 0 ||
+	    (r->has_nth && nla_put_u32(msg, a->nth, r->nth) < 0) ||
+	    (r->has_every && nla_put_u32(msg, a->every, r->every) < 0))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int fault_put(struct nl_msg *msg, const struct fault_opts *o)
 {
 	struct nlattr *nest;
+	int r;
 
 	if (ctl_put_dev(msg, o->dev))
 		return -EMSGSIZE;
 	nest = nla_nest_start(msg, TLSDEV_A_FAULT | NLA_F_NESTED);
-	if (!nest ||
-	    (o->tx_action >= 0 &&
-	     nla_put_u32(msg, TLSDEV_A_FAULT_TX_ACTION, (uint32_t)o->tx_action) < 0) ||
-	    (o->has_nth && nla_put_u32(msg, TLSDEV_A_FAULT_TX_NTH, o->tx_nth) < 0) ||
-	    (o->has_every && nla_put_u32(msg, TLSDEV_A_FAULT_TX_EVERY, o->tx_every) < 0) ||
-	    (o->has_add_fail &&
+	if (!nest)
+		return -EMSGSIZE;
+	for (r = 0; r < CTL_NR_RULES; r++)
+		if (o->has_rule[r] && rule_put(msg, &ctl_rule_attrs[r], &o->rule[r]))
+			return -EMSGSIZE;
+	if ((o->has_add_fail &&
 	     nla_put_u32(msg, TLSDEV_A_FAULT_ADD_FAIL, o->add_fail) < 0) ||
 	    (o->has_ctx_limit &&
 	     nla_put_u32(msg, TLSDEV_A_FAULT_CTX_LIMIT, o->ctx_limit) < 0))
@@ -77,61 +86,26 @@ static int fault_dev(struct ctl *ctl, int argc, char **argv,
 	return 2;
 }
 
-/* tx ACTION nth N [every M] */
-static int fault_set_tx(struct ctl *ctl, int argc, char **argv, int i,
-			struct fault_opts *o)
-{
-	const char *v;
-
-	if (i >= argc)
-		return ctl_usage(ctl, "tx needs an action: drop, dup, delay, replay or none");
-	o->tx_action = ctl_fault_action_parse(argv[i]);
-	if (o->tx_action < 0)
-		return ctl_usage(ctl, "tx: '%s' is not drop, dup, delay, replay or none",
-				 argv[i]);
-	for (i++; i < argc; i++) {
-		if (strcmp(argv[i], "nth") && strcmp(argv[i], "every"))
-			return ctl_usage(ctl, "unknown argument '%s'", argv[i]);
-		v = ctl_arg_value(ctl, argc, argv, &i);
-		if (!v)
-			return CTL_USAGE;
-		if (!strcmp(argv[i - 1], "nth")) {
-			if (ctl_arg_u32(ctl, "nth", v, 1, &o->tx_nth))
-				return CTL_USAGE;
-			o->has_nth = true;
-		} else {
-			if (ctl_arg_u32(ctl, "every", v, 0, &o->tx_every))
-				return CTL_USAGE;
-			o->has_every = true;
-		}
-	}
-	if (o->tx_action == TLSDEV_FAULT_ACT_NONE) {
-		if (o->has_nth || o->has_every)
-			return ctl_usage(ctl, "tx none takes no nth or every");
-		return CTL_OK;
-	}
-	if (!o->has_nth)
-		return ctl_usage(ctl, "tx %s needs 'nth N'",
-				 ctl_fault_action_name((uint32_t)o->tx_action));
-	return CTL_OK;
-}
-
 static int fault_set(struct ctl *ctl, int argc, char **argv)
 {
-	struct fault_opts o = { .tx_action = -1 };
+	struct fault_opts o = { 0 };
+	char err[160];
 	const char *kw;
-	int i, rc;
+	int i, r, rc;
 
 	i = fault_dev(ctl, argc, argv, &o);
 	if (i < 0)
 		return CTL_USAGE;
 	if (i >= argc)
-		return ctl_usage(ctl, "expected tx, add-fail or ctx-limit");
+		return ctl_usage(ctl, "expected tx, rx, rx-async, add-fail or ctx-limit");
 	kw = argv[i];
-	if (!strcmp(kw, "tx")) {
-		rc = fault_set_tx(ctl, argc, argv, i + 1, &o);
-		if (rc)
-			return rc;
+	r = ctl_rule_parse_name(kw);
+	if (r >= 0) {
+		/* which actions a rule takes is the kernel's to say */
+		if (ctl_rule_parse(r, argc - i - 1, argv + i + 1, &o.rule[r],
+				   err, sizeof(err)))
+			return ctl_usage(ctl, "%s", err);
+		o.has_rule[r] = true;
 	} else if (!strcmp(kw, "add-fail") || !strcmp(kw, "ctx-limit")) {
 		if (argc != i + 2)
 			return ctl_usage(ctl, argc < i + 2 ? "'%s' needs a value" :
@@ -154,7 +128,7 @@ static int fault_set(struct ctl *ctl, int argc, char **argv)
 static int fault_clear(struct ctl *ctl, int argc, char **argv)
 {
 	struct fault_opts o = {
-		.tx_action = TLSDEV_FAULT_ACT_NONE,
+		.has_rule = { true, true, true },	/* action none */
 		.has_add_fail = true,
 		.has_ctx_limit = true,
 	};
@@ -171,24 +145,34 @@ static int fault_clear(struct ctl *ctl, int argc, char **argv)
 static const struct ctl_cmd fault_cmds[] = {
 	{
 		.name = "set",
-		.args = "dev NAME { tx drop|dup|delay|replay nth N [every M] | tx none | add-fail N | ctx-limit N }",
+		.args = "dev NAME { tx drop|dup|delay|replay nth N [every M] | rx drop|delay|corrupt|desync nth N [every M] | rx-async drop|delay nth N [every M] | tx|rx|rx-async none | add-fail N | ctx-limit N }",
 		.help = "tx: do ACTION to the Nth segment the device encrypts from now on\n"
 			"    (counted from 1), then to every Mth one after it (default:\n"
 			"    only once): drop it, send it twice, send it after the next\n"
 			"    one, or resync for it as if it were out of order (replay;\n"
-			"    ignored in tx-resync request mode). tx none: no TX rule.\n"
+			"    ignored in tx-resync request mode).\n"
+			"rx: the same with the TCP segments (with payload) received for\n"
+			"    RX-offloaded connections, before the device sees them: drop\n"
+			"    it, deliver it after the next one (delay), flip a ciphertext\n"
+			"    byte (corrupt), or make the device lose its sync there\n"
+			"    (desync).\n"
+			"rx-async: the same with the device's answers to the core's async\n"
+			"    resync queries (rx-resync async): drop or delay the answer.\n"
+			"tx|rx|rx-async none: turn that rule off. An action the rule\n"
+			"    does not take is refused by the kernel, with its message.\n"
 			"add-fail: make the next N offload requests (tls_dev_add, TX or\n"
-			"    RX) fail; those sockets use software kTLS in that direction.\n"
-			"ctx-limit: offload the TX of at most N connections at a time\n"
-			"    (0: no limit).\n"
+			"    RX, in the order they come) fail; those sockets use software\n"
+			"    kTLS in that direction.\n"
+			"ctx-limit: at most N offloaded contexts at a time, TX and RX\n"
+			"    together (0: no limit); the requests over it fail the same way.\n"
 			"The other settings are left as they are. Needs CAP_NET_ADMIN.",
 		.run = fault_set,
 	},
 	{
 		.name = "clear",
 		.args = "dev NAME",
-		.help = "Turn every fault off on NAME: no TX rule, add-fail 0, no\n"
-			"ctx-limit. Needs CAP_NET_ADMIN.",
+		.help = "Turn every fault off on NAME: no tx, rx or rx-async rule,\n"
+			"add-fail 0, no ctx-limit. Needs CAP_NET_ADMIN.",
 		.run = fault_clear,
 	},
 	{ 0 }

@@ -20,14 +20,12 @@
 #include <netlink/msg.h>
 #include <netlink/route/link.h>
 
-static const char *const rx_resync_names[] = { "request", "hint", "async" };
-
 struct link_add_opts {
 	const char *name;
 	const char *lower;
 	const char *backend;
 	int tx_resync;		/* -1: default */
-	const char *rx_resync;
+	int rx_resync;		/* -1: default */
 };
 
 static bool link_add_keyword(const char *s)
@@ -47,7 +45,6 @@ static int link_add_parse(struct ctl *ctl, int argc, char **argv,
 			  struct link_add_opts *o)
 {
 	const char *kw, *v;
-	size_t k;
 	int i;
 
 	/* NAME first, or anywhere as "name NAME" (as ip link add has it) */
@@ -78,12 +75,9 @@ static int link_add_parse(struct ctl *ctl, int argc, char **argv,
 			if (o->tx_resync < 0)
 				return ctl_usage(ctl, "tx-resync: '%s' is not replay or request", v);
 		} else {
-			for (k = 0; k < ARRAY_SIZE(rx_resync_names); k++)
-				if (!strcmp(v, rx_resync_names[k]))
-					break;
-			if (k == ARRAY_SIZE(rx_resync_names))
+			o->rx_resync = ctl_rx_resync_parse(v);
+			if (o->rx_resync < 0)
 				return ctl_usage(ctl, "rx-resync: '%s' is not request, hint or async", v);
-			o->rx_resync = v;
 		}
 	}
 	if (!o->name)
@@ -92,11 +86,6 @@ static int link_add_parse(struct ctl *ctl, int argc, char **argv,
 		return CTL_USAGE;
 	if (!o->lower)
 		return ctl_usage(ctl, "missing 'link LOWER'");
-	if (o->rx_resync) {
-		/* no kernel attribute yet: RX offload is a later change */
-		errmsg("rx-resync: RX offload is not supported by this module yet");
-		return CTL_USAGE;
-	}
 	return CTL_OK;
 }
 
@@ -108,13 +97,15 @@ static int link_put_info(struct nl_msg *msg, const struct link_add_opts *o)
 	info = nla_nest_start(msg, IFLA_LINKINFO | NLA_F_NESTED);
 	if (!info || nla_put_string(msg, IFLA_INFO_KIND, TLSDEV_LINK_KIND) < 0)
 		return -EMSGSIZE;
-	if (o->backend || o->tx_resync >= 0) {
+	if (o->backend || o->tx_resync >= 0 || o->rx_resync >= 0) {
 		data = nla_nest_start(msg, IFLA_INFO_DATA | NLA_F_NESTED);
 		if (!data ||
 		    (o->backend &&
 		     nla_put_string(msg, IFLA_TLSDEV_BACKEND, o->backend) < 0) ||
 		    (o->tx_resync >= 0 &&
-		     nla_put_u8(msg, IFLA_TLSDEV_TX_RESYNC, (uint8_t)o->tx_resync) < 0))
+		     nla_put_u8(msg, IFLA_TLSDEV_TX_RESYNC, (uint8_t)o->tx_resync) < 0) ||
+		    (o->rx_resync >= 0 &&
+		     nla_put_u8(msg, IFLA_TLSDEV_RX_RESYNC, (uint8_t)o->rx_resync) < 0))
 			return -EMSGSIZE;
 		nla_nest_end(msg, data);
 	}
@@ -124,7 +115,7 @@ static int link_put_info(struct nl_msg *msg, const struct link_add_opts *o)
 
 static int link_add(struct ctl *ctl, int argc, char **argv)
 {
-	struct link_add_opts o = { .tx_resync = -1 };
+	struct link_add_opts o = { .tx_resync = -1, .rx_resync = -1 };
 	struct rtnl_link *link = NULL;
 	struct nl_msg *msg = NULL;
 	struct nl_reply r;
@@ -215,13 +206,36 @@ out:
 	return rc;
 }
 
+/* what the count of each rule counts */
+static const char *const rule_events[CTL_NR_RULES] = {
+	[CTL_RULE_TX] = "segments",
+	[CTL_RULE_RX] = "segments",
+	[CTL_RULE_RX_ASYNC] = "answers",
+};
+
+static bool fault_any(const struct ctl_fault *f)
+{
+	int r;
+
+	for (r = 0; r < CTL_NR_RULES; r++)
+		if (f->rule[r].action != TLSDEV_FAULT_ACT_NONE)
+			return true;
+	return f->add_fail || f->ctx_limit;
+}
+
 static void fault_print(const struct ctl_fault *f)
 {
+	const struct ctl_fault_rule *fr;
+	int r;
+
 	printf("    fault:");
-	if (f->tx_action != TLSDEV_FAULT_ACT_NONE)
-		printf(" tx %s nth %u every %u (%u segments seen)",
-		       ctl_fault_action_name(f->tx_action), f->tx_nth,
-		       f->tx_every, f->tx_count);
+	for (r = 0; r < CTL_NR_RULES; r++) {
+		fr = &f->rule[r];
+		if (fr->action != TLSDEV_FAULT_ACT_NONE)
+			printf(" %s %s nth %u every %u (%u %s seen)",
+			       ctl_rule_name(r), ctl_fault_action_name(fr->action),
+			       fr->nth, fr->every, fr->count, rule_events[r]);
+	}
 	if (f->add_fail)
 		printf(" add-fail %u", f->add_fail);
 	if (f->ctx_limit)
@@ -231,11 +245,23 @@ static void fault_print(const struct ctl_fault *f)
 
 static void fault_json(struct json *j, const struct ctl_fault *f)
 {
+	static const char *const keys[CTL_NR_RULES][4] = {
+		[CTL_RULE_TX] = { "tx_action", "tx_nth", "tx_every", "tx_count" },
+		[CTL_RULE_RX] = { "rx_action", "rx_nth", "rx_every", "rx_count" },
+		[CTL_RULE_RX_ASYNC] = { "rx_async_action", "rx_async_nth",
+					"rx_async_every", "rx_async_count" },
+	};
+	const struct ctl_fault_rule *fr;
+	int r;
+
 	json_obj_begin(j, "fault");
-	json_str(j, "tx_action", ctl_fault_action_name(f->tx_action));
-	json_u64(j, "tx_nth", f->tx_nth);
-	json_u64(j, "tx_every", f->tx_every);
-	json_u64(j, "tx_count", f->tx_count);
+	for (r = 0; r < CTL_NR_RULES; r++) {
+		fr = &f->rule[r];
+		json_str(j, keys[r][0], ctl_fault_action_name(fr->action));
+		json_u64(j, keys[r][1], fr->nth);
+		json_u64(j, keys[r][2], fr->every);
+		json_u64(j, keys[r][3], fr->count);
+	}
 	json_u64(j, "add_fail", f->add_fail);
 	json_u64(j, "ctx_limit", f->ctx_limit);
 	json_obj_end(j);
@@ -266,10 +292,12 @@ static int link_show(struct ctl *ctl, int argc, char **argv)
 		d = &devs.v[i];
 		f = &d->fault;
 		if (!ctl->json) {
-			printf("%s: lower %s backend %s tx-resync %s conns %u\n",
+			printf("%s: lower %s backend %s tx-resync %s rx-resync %s tx-conns %u rx-conns %u\n",
 			       d->name, d->lower, d->backend,
-			       ctl_tx_resync_name(d->tx_resync), d->nr_conns);
-			if (f->tx_action || f->add_fail || f->ctx_limit)
+			       ctl_tx_resync_name(d->tx_resync),
+			       ctl_rx_resync_name(d->rx_resync), d->nr_conns,
+			       d->nr_rx_conns);
+			if (fault_any(f))
 				fault_print(f);
 			continue;
 		}
@@ -280,7 +308,9 @@ static int link_show(struct ctl *ctl, int argc, char **argv)
 		json_u64(&j, "lower_ifindex", d->lower_ifindex);
 		json_str(&j, "backend", d->backend);
 		json_str(&j, "tx_resync", ctl_tx_resync_name(d->tx_resync));
-		json_u64(&j, "conns", d->nr_conns);
+		json_str(&j, "rx_resync", ctl_rx_resync_name(d->rx_resync));
+		json_u64(&j, "tx_conns", d->nr_conns);
+		json_u64(&j, "rx_conns", d->nr_rx_conns);
 		fault_json(&j, f);
 		json_obj_end(&j);
 	}
@@ -300,8 +330,11 @@ static const struct ctl_cmd link_cmds[] = {
 			"also be given as 'name NAME', as with ip link add). backend\n"
 			"names the crypto backend (default: the backend parameter of\n"
 			"tlsdev.ko, emu); tx-resync how the device handles out-of-sequence\n"
-			"TX segments (default replay). rx-resync is accepted but refused:\n"
-			"RX offload is not supported by this module yet.",
+			"TX segments (default replay); rx-resync how it regains RX sync:\n"
+			"request (it asks the core to confirm a header it found), hint\n"
+			"(the core names the next record), async (it answers the core's\n"
+			"query from a work item, as mlx5); default request, or the\n"
+			"backend's own default.",
 		.run = link_add,
 	},
 	{
@@ -314,8 +347,9 @@ static const struct ctl_cmd link_cmds[] = {
 		.name = "show",
 		.args = "[NAME]",
 		.help = "List the tlsdev devices of the netns (or NAME): lower device,\n"
-			"backend, tx-resync mode, number of offloaded connections, and the\n"
-			"fault injection settings when any is set (always with -j).",
+			"backend, tx-resync and rx-resync modes, numbers of TX- and\n"
+			"RX-offloaded connections, and the fault injection settings when\n"
+			"any is set (always with -j).",
 		.run = link_show,
 	},
 	{ 0 }

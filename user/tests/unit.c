@@ -22,6 +22,7 @@
 #include "../lib/net.h"
 #include "../lib/parse.h"
 #include "../lib/pattern.h"
+#include "../ctl/names.h"
 #include "../xfer/keys.h"
 #include "../xfer/xfer.h"
 
@@ -864,6 +865,113 @@ out:
 	EVP_PKEY_free(pk);
 }
 
+/* ctl_rule_parse of a command line in one string; 0 or -1, @err set */
+static int rule_parse_str(enum ctl_rule r, const char *line,
+			  struct ctl_rule_arg *out, char *err, size_t errlen)
+{
+	char buf[256], *argv[16], *tok, *save = NULL;
+	int argc = 0;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	for (tok = strtok_r(buf, " ", &save); tok && argc < 16;
+	     tok = strtok_r(NULL, " ", &save))
+		argv[argc++] = tok;
+	err[0] = '\0';
+	return ctl_rule_parse(r, argc, argv, out, err, errlen);
+}
+
+static void test_ctl_names(void)
+{
+	struct ctl_rule_arg a;
+	char err[160], buf[32];
+
+	/* resync modes, both ways */
+	CHECK_STR(ctl_tx_resync_name(TLSDEV_TX_RESYNC_REQUEST), "request");
+	CHECK_STR(ctl_rx_resync_name(TLSDEV_RX_RESYNC_REQUEST), "request");
+	CHECK_STR(ctl_rx_resync_name(TLSDEV_RX_RESYNC_HINT), "hint");
+	CHECK_STR(ctl_rx_resync_name(TLSDEV_RX_RESYNC_ASYNC), "async");
+	CHECK_STR(ctl_rx_resync_name(99), "?");
+	CHECK(ctl_rx_resync_parse("request") == TLSDEV_RX_RESYNC_REQUEST);
+	CHECK(ctl_rx_resync_parse("hint") == TLSDEV_RX_RESYNC_HINT);
+	CHECK(ctl_rx_resync_parse("async") == TLSDEV_RX_RESYNC_ASYNC);
+	CHECK(ctl_rx_resync_parse("replay") == -1);
+	CHECK(ctl_rx_resync_parse("") == -1);
+	CHECK(ctl_tx_resync_parse("async") == -1);
+
+	/* fault actions, including the RX ones */
+	CHECK(ctl_fault_action_parse("corrupt") == TLSDEV_FAULT_ACT_CORRUPT);
+	CHECK(ctl_fault_action_parse("desync") == TLSDEV_FAULT_ACT_DESYNC);
+	CHECK(ctl_fault_action_parse("none") == TLSDEV_FAULT_ACT_NONE);
+	CHECK(ctl_fault_action_parse("Drop") == -1);
+	CHECK_STR(ctl_fault_action_name(TLSDEV_FAULT_ACT_DESYNC), "desync");
+	CHECK_STR(ctl_fault_action_name(__TLSDEV_FAULT_ACT_MAX), "?");
+
+	/* RX states, and a state this tool does not know */
+	CHECK_STR(ctl_rx_state_name(TLSDEV_CONN_RX_STATE_SYNC, buf, sizeof(buf)), "sync");
+	CHECK_STR(ctl_rx_state_name(TLSDEV_CONN_RX_STATE_SEARCH, buf, sizeof(buf)), "search");
+	CHECK_STR(ctl_rx_state_name(TLSDEV_CONN_RX_STATE_CONFIRM, buf, sizeof(buf)), "confirm");
+	CHECK_STR(ctl_rx_state_name(TLSDEV_CONN_RX_STATE_HINT, buf, sizeof(buf)), "hint");
+	CHECK_STR(ctl_rx_state_name(7, buf, sizeof(buf)), "state-7");
+	CHECK_STR(ctl_rx_state_name(4000000000u, buf, sizeof(buf)), "state-4000000000");
+
+	/* rule names */
+	CHECK(ctl_rule_parse_name("tx") == CTL_RULE_TX);
+	CHECK(ctl_rule_parse_name("rx") == CTL_RULE_RX);
+	CHECK(ctl_rule_parse_name("rx-async") == CTL_RULE_RX_ASYNC);
+	CHECK(ctl_rule_parse_name("rx_async") == -1);
+	CHECK(ctl_rule_parse_name("add-fail") == -1);
+	CHECK_STR(ctl_rule_name(CTL_RULE_RX_ASYNC), "rx-async");
+
+	/* rules */
+	CHECK(rule_parse_str(CTL_RULE_RX, "corrupt nth 5", &a, err, sizeof(err)) == 0);
+	CHECK(a.action == TLSDEV_FAULT_ACT_CORRUPT && a.has_nth && a.nth == 5 &&
+	      !a.has_every);
+	CHECK(rule_parse_str(CTL_RULE_RX, "desync every 0x10 nth 3", &a, err,
+			     sizeof(err)) == 0);
+	CHECK(a.action == TLSDEV_FAULT_ACT_DESYNC && a.nth == 3 &&
+	      a.has_every && a.every == 16);
+	CHECK(rule_parse_str(CTL_RULE_RX_ASYNC, "delay nth 1 every 0", &a, err,
+			     sizeof(err)) == 0);
+	CHECK(a.action == TLSDEV_FAULT_ACT_DELAY && a.has_every && a.every == 0);
+	CHECK(rule_parse_str(CTL_RULE_RX, "none", &a, err, sizeof(err)) == 0);
+	CHECK(a.action == TLSDEV_FAULT_ACT_NONE && !a.has_nth && !a.has_every);
+	/* the kernel, not the parser, says which actions a rule takes */
+	CHECK(rule_parse_str(CTL_RULE_RX_ASYNC, "corrupt nth 1", &a, err,
+			     sizeof(err)) == 0);
+	CHECK(rule_parse_str(CTL_RULE_TX, "desync nth 2", &a, err, sizeof(err)) == 0);
+
+	CHECK(rule_parse_str(CTL_RULE_RX, "", &a, err, sizeof(err)) == -1);
+	CHECK_STR(err, "rx needs an action: drop, delay, corrupt or desync, or none");
+	CHECK(rule_parse_str(CTL_RULE_RX_ASYNC, "sideways nth 1", &a, err,
+			     sizeof(err)) == -1);
+	CHECK_STR(err, "rx-async: 'sideways' is not drop or delay, or none");
+	CHECK(rule_parse_str(CTL_RULE_RX, "drop", &a, err, sizeof(err)) == -1);
+	CHECK_STR(err, "rx drop needs 'nth N'");
+	CHECK(rule_parse_str(CTL_RULE_RX, "drop every 3", &a, err, sizeof(err)) == -1);
+	CHECK_STR(err, "rx drop needs 'nth N'");
+	CHECK(rule_parse_str(CTL_RULE_RX, "drop nth 0", &a, err, sizeof(err)) == -1);
+	CHECK_STR(err, "nth: must be at least 1");
+	CHECK(rule_parse_str(CTL_RULE_RX, "drop nth 4294967296", &a, err,
+			     sizeof(err)) == -1);
+	CHECK_STR(err, "nth: not a 32-bit unsigned number: '4294967296'");
+	CHECK(rule_parse_str(CTL_RULE_RX, "drop nth -1", &a, err, sizeof(err)) == -1);
+	CHECK(rule_parse_str(CTL_RULE_RX, "drop nth 1 every x", &a, err,
+			     sizeof(err)) == -1);
+	CHECK_STR(err, "every: not a 32-bit unsigned number: 'x'");
+	CHECK(rule_parse_str(CTL_RULE_RX, "drop nth", &a, err, sizeof(err)) == -1);
+	CHECK_STR(err, "'nth' needs a value");
+	CHECK(rule_parse_str(CTL_RULE_RX, "drop nth 1 nth 2", &a, err, sizeof(err)) == -1);
+	CHECK_STR(err, "'nth' given twice");
+	CHECK(rule_parse_str(CTL_RULE_RX, "drop nth 1 often 2", &a, err,
+			     sizeof(err)) == -1);
+	CHECK_STR(err, "unknown argument 'often'");
+	CHECK(rule_parse_str(CTL_RULE_RX_ASYNC, "none nth 1", &a, err,
+			     sizeof(err)) == -1);
+	CHECK_STR(err, "rx-async none takes no nth or every");
+	CHECK(rule_parse_str(CTL_RULE_TX, "none every 2", &a, err, sizeof(err)) == -1);
+	CHECK_STR(err, "tx none takes no nth or every");
+}
+
 int main(void)
 {
 	static const struct {
@@ -883,6 +991,7 @@ int main(void)
 		{ "tls13_kdf", test_tls13_kdf },
 		{ "keylog", test_keylog },
 		{ "handoff_keys", test_handoff_keys },
+		{ "ctl_names", test_ctl_names },
 	};
 	size_t i;
 
