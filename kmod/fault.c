@@ -29,6 +29,18 @@ enum tlsdev_fault_action tlsdev_fault_tx(struct tlsdev *td)
 	return TLSDEV_FAULT_ACT_NONE;
 }
 
+/* RX segment faults: configured by the rxctl branch; none here. */
+enum tlsdev_fault_action tlsdev_fault_rx(struct tlsdev *td)
+{
+	return TLSDEV_FAULT_ACT_NONE;
+}
+
+/* RX async answer faults: configured by the rxctl branch; none here. */
+enum tlsdev_fault_action tlsdev_fault_rx_async(struct tlsdev *td)
+{
+	return TLSDEV_FAULT_ACT_NONE;
+}
+
 /* Should this tls_dev_add fail? */
 bool tlsdev_fault_add(struct tlsdev *td)
 {
