@@ -124,8 +124,6 @@ test_usage()
 	expect 2 "missing 'link LOWER'" "$CTL" link add bad0 || return 1
 	expect 2 "'bogus' is not replay or request" \
 		"$CTL" link add bad0 link veth0 tx-resync bogus || return 1
-	expect 2 "^tlsdevctl: rx-resync: RX offload is not supported by this module yet$" \
-		"$CTL" link add bad0 link veth0 rx-resync hint || return 1
 	expect 2 "not request, hint or async" \
 		"$CTL" link add bad0 link veth0 rx-resync sideways || return 1
 	expect 2 "needs 'nth N'" "$CTL" fault set dev tls0 tx drop || return 1

@@ -27,7 +27,7 @@ struct link_add_opts {
 	const char *lower;
 	const char *backend;
 	int tx_resync;		/* -1: default */
-	const char *rx_resync;
+	int rx_resync;		/* -1: the backend's default */
 };
 
 static bool link_add_keyword(const char *s)
@@ -83,7 +83,7 @@ static int link_add_parse(struct ctl *ctl, int argc, char **argv,
 					break;
 			if (k == ARRAY_SIZE(rx_resync_names))
 				return ctl_usage(ctl, "rx-resync: '%s' is not request, hint or async", v);
-			o->rx_resync = v;
+			o->rx_resync = (int)k;
 		}
 	}
 	if (!o->name)
@@ -92,11 +92,6 @@ static int link_add_parse(struct ctl *ctl, int argc, char **argv,
 		return CTL_USAGE;
 	if (!o->lower)
 		return ctl_usage(ctl, "missing 'link LOWER'");
-	if (o->rx_resync) {
-		/* no kernel attribute yet: RX offload is a later change */
-		errmsg("rx-resync: RX offload is not supported by this module yet");
-		return CTL_USAGE;
-	}
 	return CTL_OK;
 }
 
@@ -108,13 +103,15 @@ static int link_put_info(struct nl_msg *msg, const struct link_add_opts *o)
 	info = nla_nest_start(msg, IFLA_LINKINFO | NLA_F_NESTED);
 	if (!info || nla_put_string(msg, IFLA_INFO_KIND, TLSDEV_LINK_KIND) < 0)
 		return -EMSGSIZE;
-	if (o->backend || o->tx_resync >= 0) {
+	if (o->backend || o->tx_resync >= 0 || o->rx_resync >= 0) {
 		data = nla_nest_start(msg, IFLA_INFO_DATA | NLA_F_NESTED);
 		if (!data ||
 		    (o->backend &&
 		     nla_put_string(msg, IFLA_TLSDEV_BACKEND, o->backend) < 0) ||
 		    (o->tx_resync >= 0 &&
-		     nla_put_u8(msg, IFLA_TLSDEV_TX_RESYNC, (uint8_t)o->tx_resync) < 0))
+		     nla_put_u8(msg, IFLA_TLSDEV_TX_RESYNC, (uint8_t)o->tx_resync) < 0) ||
+		    (o->rx_resync >= 0 &&
+		     nla_put_u8(msg, IFLA_TLSDEV_RX_RESYNC, (uint8_t)o->rx_resync) < 0))
 			return -EMSGSIZE;
 		nla_nest_end(msg, data);
 	}
@@ -124,7 +121,7 @@ static int link_put_info(struct nl_msg *msg, const struct link_add_opts *o)
 
 static int link_add(struct ctl *ctl, int argc, char **argv)
 {
-	struct link_add_opts o = { .tx_resync = -1 };
+	struct link_add_opts o = { .tx_resync = -1, .rx_resync = -1 };
 	struct rtnl_link *link = NULL;
 	struct nl_msg *msg = NULL;
 	struct nl_reply r;
@@ -300,8 +297,8 @@ static const struct ctl_cmd link_cmds[] = {
 			"also be given as 'name NAME', as with ip link add). backend\n"
 			"names the crypto backend (default: the backend parameter of\n"
 			"tlsdev.ko, emu); tx-resync how the device handles out-of-sequence\n"
-			"TX segments (default replay). rx-resync is accepted but refused:\n"
-			"RX offload is not supported by this module yet.",
+			"TX segments (default replay); rx-resync how it regains RX sync\n"
+			"(default: the backend's, request for emu and null, async for mlx5).",
 		.run = link_add,
 	},
 	{
