@@ -44,6 +44,8 @@ struct tlsdev_key {
  * @decrypt: decrypt them in place, authenticating the ciphertext; NULL if
  *	the backend does no RX
  * @rec_end: after the last payload byte, write the record's tag to @tag
+ * @rx_resync: how a device with this backend regains RX sync unless its
+ *	creator chooses (enum tlsdev_rx_resync; 0 is request mode)
  * @list: entry in the backend list, under the registry mutex
  *
  * @rec_begin, @encrypt and @rec_end run in softirq context under the
@@ -62,6 +64,7 @@ struct tlsdev_backend {
 	int (*encrypt)(void *key, void *stream, u8 *buf, unsigned int len);
 	int (*decrypt)(void *key, void *stream, u8 *buf, unsigned int len);
 	int (*rec_end)(void *key, void *stream, u8 *tag);
+	u8 rx_resync;
 	struct list_head list;
 };
 

@@ -41,9 +41,14 @@ const char tlsdev_stat_names[][ETH_GSTRING_LEN] = {
 	[TLSDEV_RX_SYNC_LOST]		= "rx_tls_sync_lost",
 	[TLSDEV_RX_AUTH_FAIL]		= "rx_tls_auth_fail",
 	[TLSDEV_RX_RESYNC_REQ_PKT]	= "rx_tls_resync_req_pkt",
+	[TLSDEV_RX_RESYNC_REQ_START]	= "rx_tls_resync_req_start",
+	[TLSDEV_RX_RESYNC_REQ_END]	= "rx_tls_resync_req_end",
+	[TLSDEV_RX_RESYNC_REQ_SKIP]	= "rx_tls_resync_req_skip",
 	[TLSDEV_RX_RESYNC_RES_OK]	= "rx_tls_resync_res_ok",
 	[TLSDEV_RX_RESYNC_RES_SKIP]	= "rx_tls_resync_res_skip",
 	[TLSDEV_RX_ERR]			= "rx_tls_err",
+	[TLSDEV_FAULT_CORRUPT]		= "fault_corrupt",
+	[TLSDEV_FAULT_DESYNC]		= "fault_desync",
 };
 
 static_assert(ARRAY_SIZE(tlsdev_stat_names) == TLSDEV_NUM_STATS);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mlx5: a behavioural model of the kTLS TX offload of NVIDIA ConnectX
- * (drivers/net/ethernet/mellanox/mlx5/core/en_accel/ktls_tx.c), at the
- * level a tlsdev backend sees it. The crypto is the core's streaming
+ * mlx5: a behavioural model of the kTLS offload of NVIDIA ConnectX
+ * (drivers/net/ethernet/mellanox/mlx5/core/en_accel/ktls_tx.c and
+ * ktls_rx.c), at the level a tlsdev backend sees it. The crypto is the core's streaming
  * AES-GCM (gcm.c); what this module adds is the device's policy:
  *
  *  - a bounded pool of TX contexts. Each offloaded connection holds a
@@ -20,6 +20,13 @@
  *    checked by mlx5e_ktls_type_check): @aes_gcm_256=N models a device
  *    without the AES-256 capability, whose tls_dev_add refuses AES-256
  *    keys with -EOPNOTSUPP (software kTLS again).
+ *
+ * RX contexts take a DEK from the same pool (mlx5 pairs it with a TIR
+ * instead of a TIS). A device with this backend regains RX sync with the
+ * kernel's async protocol (TLS_OFFLOAD_SYNC_TYPE_DRIVER_REQ_ASYNC) unless
+ * told otherwise: the core's RX datapath (rx.c) models the hardware's
+ * record tracker and answers the kernel's query from a work item, as
+ * mlx5's GET_PSV completion does.
  *
  * The datapath behaviour of mlx5 (replaying a record's prefix as DUMP
  * work requests on a retransmission, and the tx_tls_* counters of
@@ -43,13 +50,14 @@
 
 #include "backend.h"
 #include "gcm.h"
+#include "uapi/tlsdev.h"
 
 #define MLX5M_INSTALL_USEC_MAX	USEC_PER_SEC
 
 static unsigned int pool_size = 1024;
 module_param(pool_size, uint, 0444);
 MODULE_PARM_DESC(pool_size,
-		 "TX contexts (DEK + TIS) the device has room for; 0 refuses every offload (default 1024)");
+		 "contexts (DEK + TIS or TIR) the device has room for; 0 refuses every offload (default 1024)");
 
 static unsigned int install_usec = 100;
 module_param(install_usec, uint, 0644);
@@ -77,7 +85,7 @@ static atomic64_t mlx5m_nr_nocap = ATOMIC64_INIT(0);	/* -EOPNOTSUPP: cipher */
 static struct dentry *mlx5m_debugfs;
 
 /*
- * Per connection: the TX context in the device. @dek must stay first:
+ * Per connection and direction: the context in the device. @dek must stay first:
  * the record ops are the gcm.c functions, which take it as their key.
  */
 struct mlx5m_tx_ctx {
@@ -120,7 +128,7 @@ static void mlx5m_pool_put(u32 key_id)
 	ida_free(&mlx5m_ida, key_id);
 }
 
-/* tls_dev_add: create the DEK and take a TIS. Process context. */
+/* tls_dev_add: create the DEK, take a TIS or TIR. Process context. */
 static int mlx5m_init(void *key, const struct tlsdev_key *tk)
 {
 	struct mlx5m_tx_ctx *ctx = key;
@@ -144,7 +152,7 @@ static int mlx5m_init(void *key, const struct tlsdev_key *tk)
 	if (id < 0) {
 		if (id == -ENOSPC)
 			atomic64_inc(&mlx5m_nr_full);
-		pr_debug("no TX context: %d\n", id);
+		pr_debug("no context: %d\n", id);
 		return id;
 	}
 
@@ -178,7 +186,9 @@ static struct tlsdev_backend mlx5m_backend = {
 	.free		= mlx5m_free,
 	.rec_begin	= tlsdev_gcm_rec_begin,
 	.encrypt	= tlsdev_gcm_encrypt,
+	.decrypt	= tlsdev_gcm_decrypt,
 	.rec_end	= tlsdev_gcm_rec_end,
+	.rx_resync	= TLSDEV_RX_RESYNC_ASYNC,
 };
 
 static int mlx5m_pool_show(struct seq_file *m, void *v)
@@ -220,6 +230,6 @@ static void __exit mlx5m_module_exit(void)
 module_init(mlx5m_module_init);
 module_exit(mlx5m_module_exit);
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("tlsdev mlx5 backend: a model of ConnectX kTLS TX offload");
+MODULE_DESCRIPTION("tlsdev mlx5 backend: a model of ConnectX kTLS offload");
 MODULE_ALIAS("tlsdev-backend-mlx5");
 MODULE_IMPORT_NS(TLSDEV);

@@ -46,8 +46,11 @@ static rx_handler_result_t tlsdev_handle_frame(struct sk_buff **pskb)
 		return RX_HANDLER_CONSUMED;
 	}
 	skb->dev = td->dev;
-	if (READ_ONCE(td->nr_rx_conns))
+	if (READ_ONCE(td->nr_rx_conns)) {
 		skb = tlsdev_rx(td, skb);
+		if (!skb)	/* dropped or held back by fault injection */
+			return RX_HANDLER_CONSUMED;
+	}
 	*pskb = skb;
 	dev_sw_netstats_rx_add(td->dev, skb->len);
 	return RX_HANDLER_ANOTHER;
@@ -175,7 +178,7 @@ static const struct nla_policy tlsdev_policy[IFLA_TLSDEV_MAX + 1] = {
 	[IFLA_TLSDEV_BACKEND] = { .type = NLA_NUL_STRING,
 				  .len = TLSDEV_BACKEND_NAME_MAX - 1 },
 	[IFLA_TLSDEV_TX_RESYNC] = NLA_POLICY_MAX(NLA_U8, TLSDEV_TX_RESYNC_REQUEST),
-	[IFLA_TLSDEV_RX_RESYNC] = NLA_POLICY_MAX(NLA_U8, TLSDEV_RX_RESYNC_HINT),
+	[IFLA_TLSDEV_RX_RESYNC] = NLA_POLICY_MAX(NLA_U8, TLSDEV_RX_RESYNC_ASYNC),
 };
 
 static int tlsdev_validate(struct nlattr *tb[], struct nlattr *data[],
@@ -244,6 +247,7 @@ static int tlsdev_newlink(struct net *src_net, struct net_device *dev,
 
 	if (data && data[IFLA_TLSDEV_TX_RESYNC])
 		td->tx_resync = nla_get_u8(data[IFLA_TLSDEV_TX_RESYNC]);
+	td->rx_resync = td->be->rx_resync;
 	if (data && data[IFLA_TLSDEV_RX_RESYNC])
 		td->rx_resync = nla_get_u8(data[IFLA_TLSDEV_RX_RESYNC]);
 

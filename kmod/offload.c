@@ -193,7 +193,7 @@ static int tlsdev_rx_add(struct net_device *dev, struct sock *sk,
 		goto err_free;
 	}
 
-	spin_lock_init(&conn->lock);
+	tlsdev_rx_conn_init(td, conn);
 	tlsdev_stream_reset(conn->st, start_tcp_seq, rec_sn);
 	conn->state = TLSDEV_RX_SYNC;
 	conn->rec_known = true;
@@ -207,9 +207,15 @@ static int tlsdev_rx_add(struct net_device *dev, struct sock *sk,
 	if (err)
 		goto err_free;
 
-	if (td->rx_resync == TLSDEV_RX_RESYNC_HINT)
+	if (td->rx_resync == TLSDEV_RX_RESYNC_HINT) {
 		tls_offload_rx_resync_set_type(sk,
 					       TLS_OFFLOAD_SYNC_TYPE_CORE_NEXT_HINT);
+	} else if (td->rx_resync == TLSDEV_RX_RESYNC_ASYNC) {
+		/* as mlx5e_ktls_add_rx: the core logs headers into ours */
+		tls_offload_ctx_rx(tls_get_ctx(sk))->resync_async = &conn->async;
+		tls_offload_rx_resync_set_type(sk,
+					       TLS_OFFLOAD_SYNC_TYPE_DRIVER_REQ_ASYNC);
+	}
 	*tlsdev_rx_conn_slot(tls_get_ctx(sk)) = conn;
 
 	spin_lock(&td->conns_lock);
@@ -271,7 +277,9 @@ static void tlsdev_rx_conn_free_rcu(struct rcu_head *head)
 /*
  * The datapath may still find @conn under RCU, but sees its socket gone
  * under its lock and touches nothing else: the stream and keys go now,
- * the connection itself after a grace period.
+ * the connection itself after a grace period. The core does not touch
+ * @conn->async after tls_dev_del (the socket is closing, or
+ * tls_device_down set TLS_RX_DEV_DEGRADED first).
  */
 static void tlsdev_rx_del(struct tlsdev *td, struct tlsdev_rx_conn *conn)
 {
@@ -280,9 +288,7 @@ static void tlsdev_rx_del(struct tlsdev *td, struct tlsdev_rx_conn *conn)
 	WRITE_ONCE(td->nr_rx_conns, td->nr_rx_conns - 1);
 	spin_unlock(&td->conns_lock);
 
-	spin_lock_bh(&conn->lock);
-	conn->sk = NULL;
-	spin_unlock_bh(&conn->lock);
+	tlsdev_rx_conn_stop(conn);
 
 	conn->be->free(conn->key);
 	kfree_sensitive(conn->st);

@@ -17,8 +17,21 @@
  *  - otherwise the device searches. In request mode (emu's default) it
  *    scans for a plausible header and asks the core to confirm it with
  *    tls_offload_rx_resync_request(), counting the records it passes until
- *    tls_dev_resync(RX) tells it the record number. In hint mode the core
- *    drives: tls_dev_resync(RX) says where the next record starts.
+ *    tls_dev_resync(RX) tells it the record number. In async mode (mlx5's
+ *    default) it reports the segment holding the candidate with
+ *    tls_offload_rx_resync_async_request_start() and answers the core's
+ *    query from a work item, as mlx5's GET_PSV completion does:
+ *    ..._request_end() with the header it is tracking, or
+ *    ..._request_cancel() once it no longer tracks one. In hint mode the
+ *    core drives: tls_dev_resync(RX) says where a record starts; the
+ *    device meanwhile follows a candidate of its own, and a hint naming one
+ *    of its recent headers places it at once.
+ *  - a candidate the core does not confirm within
+ *    TLSDEV_RX_CONFIRM_RECORDS records (or, answered in async mode, within
+ *    TLSDEV_RX_ASYNC_TIMEOUT) is dropped and the scan starts again.
+ *
+ * Fault injection (fault.c decides, this file applies) acts on segments
+ * before the device sees them, and on the async answers.
  */
 #include <crypto/algapi.h>
 #include <linux/ip.h>
@@ -29,9 +42,16 @@
 #include <net/ip6_checksum.h>
 #include <net/tls.h>
 
+#include "compat.h"
 #include "tlsdev.h"
 
 #define TLSDEV_AAD_SIZE		13
+/* records followed from an unconfirmed candidate before giving it up */
+#define TLSDEV_RX_CONFIRM_RECORDS	1024
+/* how long an answered async query may go without tls_dev_resync */
+#define TLSDEV_RX_ASYNC_TIMEOUT		HZ
+/* how late a delayed async answer comes (fault injection) */
+#define TLSDEV_RX_ASYNC_DELAY		msecs_to_jiffies(20)
 
 static u32 tlsdev_rx_hash(const struct tlsdev_flow *f)
 {
@@ -167,6 +187,33 @@ static int tlsdev_rx_rec_begin(struct tlsdev_rx_conn *conn)
 }
 
 /*
+ * Following a candidate: remember where its last TLSDEV_RX_HDR_LOG record
+ * headers were, and their place in the chain (the current record's number
+ * counts from 0 at the candidate), so that a hint naming one of them
+ * places the chain even after its header went by.
+ */
+static void tlsdev_rx_hdr_log(struct tlsdev_rx_conn *conn, u32 seq)
+{
+	u32 idx = conn->st->trk.rec_sn;	/* < TLSDEV_RX_CONFIRM_RECORDS */
+
+	conn->hdr_log[idx % TLSDEV_RX_HDR_LOG].seq = seq;
+	conn->hdr_log[idx % TLSDEV_RX_HDR_LOG].idx = idx;
+	conn->hdr_log_len = min_t(u32, idx + 1, TLSDEV_RX_HDR_LOG);
+}
+
+/* The chain index of the logged header at @seq, or -1. */
+static s64 tlsdev_rx_hdr_find(const struct tlsdev_rx_conn *conn, u32 seq)
+{
+	u32 i;
+
+	for (i = 0; i < conn->hdr_log_len; i++)
+		if (conn->hdr_log[i].seq == seq &&
+		    conn->hdr_log[i].idx <= conn->st->trk.rec_sn)
+			return conn->hdr_log[i].idx;
+	return -1;
+}
+
+/*
  * Run the stream over @len received bytes at @buf, decrypting in place
  * where it can. Returns 1 if every byte was decrypted or authenticated
  * header/tag, 0 if not (the caller then delivers the original), or a
@@ -180,10 +227,12 @@ static int tlsdev_rx_engine(struct tlsdev *td, struct tlsdev_rx_conn *conn,
 	struct trk_span sp;
 	bool all;
 	int ev, err;
+	u32 seq;
 
 	/* decrypting from the start: in a record, or at a known one's start */
 	all = conn->crypto ||
 	      (st->trk.part == TRK_HDR && !st->trk.pos && conn->rec_known);
+	seq = st->tcp_seq;
 	st->tcp_seq += len;
 	while (len) {
 		trk_span(&st->trk, len, &sp);
@@ -201,6 +250,9 @@ static int tlsdev_rx_engine(struct tlsdev *td, struct tlsdev_rx_conn *conn,
 		ev = trk_advance(&st->trk, &sp, buf);
 		if (ev < 0)
 			return ev;
+		seq += sp.len;
+		if ((ev & TRK_EV_HDR_DONE) && conn->state == TLSDEV_RX_CONFIRM)
+			tlsdev_rx_hdr_log(conn, seq - st->trk.prepend_len);
 		if (ev & TRK_EV_HDR_DONE) {
 			/* a record start: crypto state if its number is known */
 			conn->crypto = conn->rec_known;
@@ -221,9 +273,21 @@ static int tlsdev_rx_engine(struct tlsdev *td, struct tlsdev_rx_conn *conn,
 	return all;
 }
 
+/* Async mode: withdraw the request open in the core, if any. */
+static void tlsdev_rx_async_cancel(struct tlsdev *td,
+				   struct tlsdev_rx_conn *conn)
+{
+	if (conn->async_state == TLSDEV_RX_ASYNC_IDLE)
+		return;
+	tls_offload_rx_resync_async_request_cancel(&conn->async);
+	conn->async_state = TLSDEV_RX_ASYNC_IDLE;
+	tlsdev_stats_inc(td, TLSDEV_RX_RESYNC_REQ_SKIP);
+}
+
 /* The stream cannot be followed any more: look for it again. */
 static void tlsdev_rx_lose_sync(struct tlsdev *td, struct tlsdev_rx_conn *conn)
 {
+	tlsdev_rx_async_cancel(td, conn);
 	conn->state = TLSDEV_RX_SEARCH;
 	conn->crypto = false;
 	conn->rec_known = false;
@@ -236,6 +300,7 @@ static void tlsdev_rx_track(struct tlsdev_rx_conn *conn, u32 seq)
 	tlsdev_stream_reset(conn->st, seq, 0);
 	conn->crypto = false;
 	conn->rec_known = false;
+	conn->hdr_log_len = 0;
 }
 
 /*
@@ -261,9 +326,9 @@ static bool tlsdev_rx_hdr_plausible(const u8 *p, u32 avail)
 }
 
 /*
- * Request mode, searching: scan the segment for a header, follow the
- * stream from there and ask the core to confirm. Returns the offset of the
- * candidate in @buf, or -1.
+ * Searching: scan the segment for a header and follow the stream from
+ * there; in request and async modes, ask the core to confirm it. Returns
+ * the offset of the candidate in @buf, or -1.
  */
 static int tlsdev_rx_scan(struct tlsdev *td, struct tlsdev_rx_conn *conn,
 			  const u8 *buf, u32 seq, u32 len)
@@ -276,9 +341,24 @@ static int tlsdev_rx_scan(struct tlsdev *td, struct tlsdev_rx_conn *conn,
 		tlsdev_rx_track(conn, seq + i);
 		conn->state = TLSDEV_RX_CONFIRM;
 		conn->cand_seq = seq + i;
-		tls_offload_rx_resync_request(conn->sk,
-					      htonl(seq + i + TLS_HEADER_SIZE - 1));
+		if (td->rx_resync == TLSDEV_RX_RESYNC_HINT)
+			return i;	/* the core's next hint may place it */
 		tlsdev_stats_inc(td, TLSDEV_RX_RESYNC_REQ_PKT);
+		if (td->rx_resync == TLSDEV_RX_RESYNC_REQUEST) {
+			tls_offload_rx_resync_request(conn->sk,
+						      htonl(seq + i + TLS_HEADER_SIZE - 1));
+			return i;
+		}
+		/*
+		 * The core logs the record headers it parses in the
+		 * segment from now on; the work item tells it which one.
+		 */
+		tls_offload_rx_resync_async_request_start(conn->sk, htonl(seq),
+							  min_t(u32, len, U16_MAX));
+		conn->async_state = TLSDEV_RX_ASYNC_QUERY;
+		conn->async_late = false;
+		mod_delayed_work(system_wq, &conn->async_work, 0);
+		tlsdev_stats_inc(td, TLSDEV_RX_RESYNC_REQ_START);
 		return i;
 	}
 	return -1;
@@ -305,6 +385,7 @@ static int tlsdev_rx_place(struct tlsdev *td, struct tlsdev_rx_conn *conn,
 
 	/* a gap: fine if the next record's place is known and in reach */
 	tlsdev_stats_inc(td, TLSDEV_RX_OOO);
+	conn->ooo++;
 	if (t->part == TRK_HDR && t->pos < TLS_HEADER_SIZE)
 		goto lost;
 	if (t->part == TRK_HDR)		/* the length field is in */
@@ -340,18 +421,18 @@ static struct sk_buff *tlsdev_rx_segment(struct tlsdev *td,
 
 	switch (conn->state) {
 	case TLSDEV_RX_HINT:
-		if (before(p->seq + p->len, conn->hint_seq) ||
-		    after(p->seq, conn->hint_seq))
+		if (before(p->seq + p->len, conn->hint_seq))
 			return skb;
+		if (after(p->seq, conn->hint_seq)) {
+			/* the named start went by: look for headers again */
+			conn->state = TLSDEV_RX_SEARCH;
+			break;
+		}
 		/* the core said where a record starts: follow from there */
 		tlsdev_stream_reset(conn->st, conn->hint_seq, conn->hint_rec_sn);
 		conn->rec_known = true;
 		conn->crypto = false;
 		conn->state = TLSDEV_RX_SYNC;
-		break;
-	case TLSDEV_RX_SEARCH:
-		if (td->rx_resync != TLSDEV_RX_RESYNC_REQUEST)
-			return skb;	/* the core will hint */
 		break;
 	}
 
@@ -380,6 +461,12 @@ static struct sk_buff *tlsdev_rx_segment(struct tlsdev *td,
 		tlsdev_rx_lose_sync(td, conn);
 		goto deliver_original;
 	}
+	/* a plausible but false candidate, or one the core never heard of */
+	if (conn->state == TLSDEV_RX_CONFIRM &&
+	    conn->st->trk.rec_sn >= TLSDEV_RX_CONFIRM_RECORDS) {
+		tlsdev_rx_lose_sync(td, conn);
+		goto deliver_original;
+	}
 	if (!ret || start)
 		goto deliver_original;
 
@@ -397,28 +484,104 @@ deliver_original:
 }
 
 /*
+ * Fault injection: the wire flipped a byte of the TCP payload and its
+ * checksum did not catch it. The NIC's checksum check passed, so the
+ * segment is marked as verified; the copy keeps the sender's pages intact.
+ * Returns the segment to go on with (the original if it cannot be copied).
+ */
+static struct sk_buff *tlsdev_rx_corrupt(struct tlsdev *td,
+					 struct sk_buff *skb,
+					 const struct tlsdev_rx_pkt *p)
+{
+	struct sk_buff *nskb;
+
+	if (!tlsdev_rx_csum_ok(skb, p))
+		return skb;	/* already bad: the stack drops it */
+	nskb = skb_copy(skb, GFP_ATOMIC);
+	if (!nskb) {
+		tlsdev_stats_inc(td, TLSDEV_RX_ERR);
+		return skb;
+	}
+	nskb->data[p->off + p->len / 2] ^= 0xff;
+	nskb->ip_summed = CHECKSUM_UNNECESSARY;
+	nskb->csum_level = 0;
+	consume_skb(skb);
+	tlsdev_stats_inc(td, TLSDEV_FAULT_CORRUPT);
+	return nskb;
+}
+
+/* The device handles a segment of @conn; under @conn->lock, @conn->sk set. */
+static struct sk_buff *tlsdev_rx_one(struct tlsdev *td,
+				     struct tlsdev_rx_conn *conn,
+				     struct sk_buff *skb,
+				     const struct tlsdev_rx_pkt *p)
+{
+	if (!tlsdev_rx_csum_ok(skb, p)) {
+		tlsdev_stats_inc(td, TLSDEV_RX_ERR);
+		return skb;
+	}
+	return tlsdev_rx_segment(td, conn, skb, p);
+}
+
+/*
  * Called from the rx_handler for every frame of the lower device, in
- * softirq context under RCU. Returns the skb to deliver.
+ * softirq context under RCU. Returns the skb to deliver, or NULL if the
+ * frame was consumed (dropped or held back by fault injection).
  */
 struct sk_buff *tlsdev_rx(struct tlsdev *td, struct sk_buff *skb)
 {
+	enum tlsdev_fault_action act;
+	struct sk_buff *held = NULL;
 	struct tlsdev_rx_conn *conn;
-	struct tlsdev_rx_pkt p;
+	struct tlsdev_rx_pkt p, hp;
 
 	if (!tlsdev_rx_parse(skb, &p) || !p.len)
 		return skb;
 	conn = tlsdev_rx_lookup(td, &p.flow);
 	if (!conn)
 		return skb;
-	if (!tlsdev_rx_csum_ok(skb, &p)) {
-		tlsdev_stats_inc(td, TLSDEV_RX_ERR);
-		return skb;
+
+	act = tlsdev_fault_rx(td);
+	switch (act) {
+	case TLSDEV_FAULT_ACT_DROP:
+		tlsdev_stats_inc(td, TLSDEV_FAULT_DROP);
+		kfree_skb(skb);
+		return NULL;
+	case TLSDEV_FAULT_ACT_CORRUPT:
+		skb = tlsdev_rx_corrupt(td, skb, &p);
+		break;
+	default:
+		break;
 	}
 
 	spin_lock(&conn->lock);
-	if (likely(conn->sk))
-		skb = tlsdev_rx_segment(td, conn, skb, &p);
+	if (unlikely(!conn->sk)) {
+		spin_unlock(&conn->lock);
+		return skb;
+	}
+	if (act == TLSDEV_FAULT_ACT_DESYNC) {
+		tlsdev_stats_inc(td, TLSDEV_FAULT_DESYNC);
+		tlsdev_rx_lose_sync(td, conn);
+	}
+	if (act == TLSDEV_FAULT_ACT_DELAY && !conn->held) {
+		/* on the wire behind the next segment of the connection */
+		tlsdev_stats_inc(td, TLSDEV_FAULT_DELAY);
+		conn->held = skb;
+		spin_unlock(&conn->lock);
+		return NULL;
+	}
+	skb = tlsdev_rx_one(td, conn, skb, &p);
+	held = conn->held;
+	conn->held = NULL;
+	if (held && tlsdev_rx_parse(held, &hp))
+		held = tlsdev_rx_one(td, conn, held, &hp);
 	spin_unlock(&conn->lock);
+
+	/* it came off the wire after @skb: deliver it after @skb */
+	if (held) {
+		dev_sw_netstats_rx_add(td->dev, held->len);
+		netif_rx(held);
+	}
 	return skb;
 }
 
@@ -427,25 +590,127 @@ int tlsdev_rx_resync(struct tlsdev *td, struct tlsdev_rx_conn *conn, u32 seq,
 		     u64 rec_sn)
 {
 	int ret = 0;
+	s64 idx;
 
 	spin_lock_bh(&conn->lock);
-	if (td->rx_resync == TLSDEV_RX_RESYNC_HINT) {
+	idx = conn->state == TLSDEV_RX_CONFIRM ? tlsdev_rx_hdr_find(conn, seq) : -1;
+	if (td->rx_resync == TLSDEV_RX_RESYNC_HINT && idx >= 0) {
+		/* a header of the chain being followed: that places it */
+		conn->st->trk.rec_sn = rec_sn + conn->st->trk.rec_sn - idx;
+		conn->rec_known = true;
+		conn->state = TLSDEV_RX_SYNC;
+	} else if (td->rx_resync == TLSDEV_RX_RESYNC_HINT &&
+		   (conn->state == TLSDEV_RX_CONFIRM ||
+		    conn->state == TLSDEV_RX_SYNC) &&
+		   before(seq, conn->st->tcp_seq)) {
+		/* gone by (and not in the log): keep following the stream */
+		ret = -EINVAL;
+	} else if (td->rx_resync == TLSDEV_RX_RESYNC_HINT) {
 		/* the next record starts at @seq: wait for it */
 		conn->state = TLSDEV_RX_HINT;
 		conn->hint_seq = seq;
 		conn->hint_rec_sn = rec_sn;
 	} else if (conn->state == TLSDEV_RX_CONFIRM &&
-		   seq == conn->cand_seq + TLS_HEADER_SIZE - 1) {
+		   seq == conn->cand_seq +
+			  (td->rx_resync == TLSDEV_RX_RESYNC_REQUEST ?
+			   TLS_HEADER_SIZE - 1 : 0)) {
 		/* the candidate was right: count the records seen since */
 		conn->st->trk.rec_sn += rec_sn;
 		conn->rec_known = true;
 		conn->state = TLSDEV_RX_SYNC;
+		conn->async_state = TLSDEV_RX_ASYNC_IDLE;
 	} else {
 		ret = -EINVAL;
 	}
+	if (!ret)
+		conn->resyncs++;
 	spin_unlock_bh(&conn->lock);
 
 	tlsdev_stats_inc_ctl(td, ret ? TLSDEV_RX_RESYNC_RES_SKIP :
 				       TLSDEV_RX_RESYNC_RES_OK);
 	return ret;
+}
+
+/*
+ * Async mode: the device's answer to the core's query (in mlx5, the
+ * completion of GET_PSV, which reads the tracker's state), and the
+ * timeout of an answered query the core never confirmed.
+ */
+static void tlsdev_rx_async_work(struct work_struct *work)
+{
+	struct tlsdev_rx_conn *conn = container_of(to_delayed_work(work),
+						   struct tlsdev_rx_conn,
+						   async_work);
+	struct tlsdev *td = conn->td;
+	enum tlsdev_fault_action act;
+
+	spin_lock_bh(&conn->lock);
+	if (!conn->sk)
+		goto out;
+
+	switch (conn->async_state) {
+	case TLSDEV_RX_ASYNC_QUERY:
+		act = tlsdev_fault_rx_async(td);
+		if (act == TLSDEV_FAULT_ACT_DROP) {
+			/* no answer: the timeout below withdraws the request */
+			tlsdev_stats_inc(td, TLSDEV_FAULT_DROP);
+			conn->async_state = TLSDEV_RX_ASYNC_LOST;
+			mod_delayed_work(system_wq, &conn->async_work,
+					 TLSDEV_RX_ASYNC_TIMEOUT);
+			break;
+		}
+		if (act == TLSDEV_FAULT_ACT_DELAY && !conn->async_late) {
+			tlsdev_stats_inc(td, TLSDEV_FAULT_DELAY);
+			conn->async_late = true;
+			mod_delayed_work(system_wq, &conn->async_work,
+					 TLSDEV_RX_ASYNC_DELAY);
+			break;
+		}
+		if (conn->state != TLSDEV_RX_CONFIRM) {
+			/* the tracker lost the candidate meanwhile */
+			tlsdev_rx_async_cancel(td, conn);
+			break;
+		}
+		tls_offload_rx_resync_async_request_end(conn->sk,
+							htonl(conn->cand_seq));
+		conn->async_state = TLSDEV_RX_ASYNC_ANSWERED;
+		tlsdev_stats_inc(td, TLSDEV_RX_RESYNC_REQ_END);
+		mod_delayed_work(system_wq, &conn->async_work,
+				 TLSDEV_RX_ASYNC_TIMEOUT);
+		break;
+	case TLSDEV_RX_ASYNC_ANSWERED:
+	case TLSDEV_RX_ASYNC_LOST:
+		/* never confirmed: give the candidate up and scan again */
+		tlsdev_rx_lose_sync(td, conn);
+		break;
+	}
+out:
+	spin_unlock_bh(&conn->lock);
+}
+
+/* tls_dev_add: before the connection is visible to the datapath. */
+void tlsdev_rx_conn_init(struct tlsdev *td, struct tlsdev_rx_conn *conn)
+{
+	spin_lock_init(&conn->lock);
+	conn->td = td;
+	INIT_DELAYED_WORK(&conn->async_work, tlsdev_rx_async_work);
+}
+
+/*
+ * tls_dev_del: after this the datapath and the work item leave @conn
+ * alone (the socket may be gone): @sk is cleared under the lock, which
+ * stops both from starting anything new, and the work is cancelled.
+ */
+void tlsdev_rx_conn_stop(struct tlsdev_rx_conn *conn)
+{
+	struct sk_buff *held;
+
+	spin_lock_bh(&conn->lock);
+	conn->sk = NULL;
+	held = conn->held;
+	conn->held = NULL;
+	spin_unlock_bh(&conn->lock);
+
+	cancel_delayed_work_sync(&conn->async_work);
+	kfree_skb(held);
 }

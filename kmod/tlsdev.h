@@ -11,6 +11,7 @@
 #include <linux/netdevice.h>
 #include <linux/spinlock.h>
 #include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
 #include <net/tls.h>
 
 #include "backend.h"
@@ -53,9 +54,14 @@ enum tlsdev_stat {
 	TLSDEV_RX_SYNC_LOST,
 	TLSDEV_RX_AUTH_FAIL,
 	TLSDEV_RX_RESYNC_REQ_PKT,
+	TLSDEV_RX_RESYNC_REQ_START,
+	TLSDEV_RX_RESYNC_REQ_END,
+	TLSDEV_RX_RESYNC_REQ_SKIP,
 	TLSDEV_RX_RESYNC_RES_OK,
 	TLSDEV_RX_RESYNC_RES_SKIP,
 	TLSDEV_RX_ERR,
+	TLSDEV_FAULT_CORRUPT,
+	TLSDEV_FAULT_DESYNC,
 	TLSDEV_NUM_STATS
 };
 
@@ -230,9 +236,19 @@ struct tlsdev_tx_conn {
 
 enum tlsdev_rx_state {
 	TLSDEV_RX_SYNC,		/* following the stream */
-	TLSDEV_RX_SEARCH,	/* lost: scanning (request mode) or waiting */
+	TLSDEV_RX_SEARCH,	/* lost: scanning (request, async) or waiting */
 	TLSDEV_RX_CONFIRM,	/* following a candidate the core must confirm */
 	TLSDEV_RX_HINT,		/* waiting for the record start the core named */
+};
+
+#define TLSDEV_RX_HDR_LOG	16
+
+/* Async mode: where the query about the candidate stands. */
+enum tlsdev_rx_async_state {
+	TLSDEV_RX_ASYNC_IDLE,		/* no request open in the core */
+	TLSDEV_RX_ASYNC_QUERY,		/* started; the answer is due */
+	TLSDEV_RX_ASYNC_ANSWERED,	/* ended; waiting for tls_dev_resync */
+	TLSDEV_RX_ASYNC_LOST,		/* the answer was lost (fault) */
 };
 
 /**
@@ -247,11 +263,27 @@ enum tlsdev_rx_state {
  * @state: enum tlsdev_rx_state
  * @rec_known: the record numbers of @st are right
  * @crypto: the record in progress is being decrypted
- * @cand_seq: request mode: the header the core was asked to confirm
+ * @cand_seq: request and async modes: the header the core was asked to
+ *	confirm
  * @hint_seq: hint mode: where the core said a record starts
  * @hint_rec_sn: and its number
+ * @hdr_log: hint mode, following a candidate: the TCP sequence of its
+ *	last record headers and their record number in the chain (from 0 at
+ *	the candidate), at that number modulo TLSDEV_RX_HDR_LOG
+ * @hdr_log_len: valid entries in @hdr_log
  * @ooo: segments that were not the next in sequence
  * @resyncs: resyncs the core confirmed (tls_dev_resync accepted)
+ * @held: a segment held back by TLSDEV_FAULT_ACT_DELAY, handled and
+ *	delivered after the next segment of the connection
+ * @td: the device, for the async work
+ * @async_state: async mode: enum tlsdev_rx_async_state
+ * @async_late: async mode: the answer due was already delayed once
+ * @async_work: async mode: answers the core's query (the GET_PSV of
+ *	mlx5) and times the answered request out; queued only under @lock
+ *	while @sk is set, cancelled by tls_dev_del
+ * @async: async mode: the request as the core sees it
+ *	(tls_offload_context_rx.resync_async points here); written by the
+ *	tls_offload_rx_resync_async_request_*() helpers under @lock
  * @rcu: frees the connection after tls_dev_del
  * @cipher_type: TLS_CIPHER_AES_GCM_128 or _256
  * @salt: implicit part of the GCM nonce
@@ -270,8 +302,19 @@ struct tlsdev_rx_conn {
 	u32 cand_seq;
 	u32 hint_seq;
 	u64 hint_rec_sn;
+	struct {
+		u32 seq;
+		u32 idx;
+	} hdr_log[TLSDEV_RX_HDR_LOG];
+	u32 hdr_log_len;
 	u64 ooo;
 	u64 resyncs;
+	struct sk_buff *held;
+	struct tlsdev *td;
+	u8 async_state;
+	bool async_late;
+	struct delayed_work async_work;
+	struct tls_offload_resync_async async;
 	struct rcu_head rcu;
 	u16 cipher_type;
 	u8 salt[TLSDEV_SALT_SIZE];
@@ -329,6 +372,8 @@ struct sk_buff *tlsdev_rx(struct tlsdev *td, struct sk_buff *skb);
 void tlsdev_rx_conn_hash(struct tlsdev *td, struct tlsdev_rx_conn *conn);
 int tlsdev_rx_resync(struct tlsdev *td, struct tlsdev_rx_conn *conn, u32 seq,
 		     u64 rec_sn);
+void tlsdev_rx_conn_init(struct tlsdev *td, struct tlsdev_rx_conn *conn);
+void tlsdev_rx_conn_stop(struct tlsdev_rx_conn *conn);
 
 /* fault.c */
 enum tlsdev_fault_action tlsdev_fault_tx(struct tlsdev *td);
