@@ -1,31 +1,32 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# bench/counters.sh [DEV...]: the counters of the current network namespace
-# as one JSON object (one process per namespace and snapshot, to keep the
-# sampling cheap under TCG): {"dev": {DEV: ethtool -S}, "tcp": the Tcp MIB
-# of /proc/net/snmp, "tls": /proc/net/tls_stat}. Run with ip netns exec.
-printf '{"dev": {'
-sep=
-for d in "$@"; do
-	printf '%s"%s": ' "$sep" "$d"
-	ethtool -S "$d" 2>/dev/null | awk -F': *' '
-		BEGIN { printf "{" }
-		NF == 2 && $2 ~ /^[0-9]+$/ {
-			gsub(/ /, "", $1); printf "%s\"%s\": %s", s, $1, $2; s = ", " }
-		END { printf "}" }'
-	sep=", "
-done
-printf '}, "tcp": '
-awk '$1 == "Tcp:" { if (!h) { split($0, k); h = 1; next }
-	printf "{"; for (i = 2; i <= NF; i++)
-		printf "%s\"%s\": %s", (i > 2 ? ", " : ""), k[i], $i
-	printf "}" }' /proc/net/snmp
-printf ', "tls": '
-if [ -r /proc/net/tls_stat ]; then
-	awk 'BEGIN { printf "{" } { printf "%s\"%s\": %s", s, $1, $2; s = ", " }
-		END { printf "}" }' /proc/net/tls_stat
-else
-	printf '{}'
-fi
-printf '}\n'
+# bench/counters.sh [DEV]: the counters of the current network namespace
+# as one JSON object: {"dev": {DEV: ethtool -S DEV}, "tcp": the Tcp MIB of
+# /proc/net/snmp, "tls": /proc/net/tls_stat}. Run with ip netns exec. One
+# ethtool and one awk: under TCG on a shared machine each process the
+# guest starts costs up to a second.
+tls=/proc/net/tls_stat
+[ -r $tls ] || tls=/dev/null
+{ [ -z "${1:-}" ] || ethtool -S "$1" 2>/dev/null; } |
+awk -v dev="${1:-}" -v tlsf="$tls" '
+	FILENAME == "-" {
+		if (NF == 2 && $2 ~ /^[0-9]+$/) {
+			sub(/:$/, "", $1)
+			d = d sep "\"" $1 "\": " $2; sep = ", "
+		}
+		next
+	}
+	FILENAME == "/proc/net/snmp" && $1 == "Tcp:" {
+		if (!h) { split($0, k); h = 1; next }
+		for (i = 2; i <= NF; i++)
+			t = t (i > 2 ? ", " : "") "\"" k[i] "\": " $i
+		next
+	}
+	FILENAME == tlsf { s = s ssep "\"" $1 "\": " $2; ssep = ", " }
+	END {
+		printf "{\"dev\": {"
+		if (dev != "")
+			printf "\"%s\": {%s}", dev, d
+		printf "}, \"tcp\": {%s}, \"tls\": {%s}}\n", t, s
+	}' - /proc/net/snmp "$tls"

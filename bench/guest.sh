@@ -126,13 +126,13 @@ jstr() { local v=${1//\\/\\\\}; printf '"%s"' "${v//\"/\\\"}"; }
 # with the path's tlsdev devices (none on a plain path)
 path_counters()
 {
-	local p=$1 d0=() d1=()
+	local p=$1 d0= d1=
 
-	[ -z "${P_TXDEV[$p]}" ] || d0=("$(path_dev "$p" 0)")
-	[ -z "${P_RXDEV[$p]}" ] || d1=("$(path_dev "$p" 1)")
+	[ -z "${P_TXDEV[$p]}" ] || d0=${P_UP[$p]}0
+	[ -z "${P_RXDEV[$p]}" ] || d1=${P_UP[$p]}1
 	printf '{"tx": %s, "rx": %s}' \
-		"$(nsx $B_TX "$BENCH_DIR/counters.sh" "${d0[@]}")" \
-		"$(nsx $B_RX "$BENCH_DIR/counters.sh" "${d1[@]}")"
+		"$(ip netns exec $B_TX "$BENCH_DIR/counters.sh" $d0)" \
+		"$(ip netns exec $B_RX "$BENCH_DIR/counters.sh" $d1)"
 }
 
 # The arguments of each mode, into MODE_ARGS. Handshake modes: TLS 1.2
@@ -318,25 +318,18 @@ section_matrix()
 # netem on the sender's veth, on single segments: with TSO/GSO on, netem
 # would drop whole 64 KB GSO packets (four records at once), which no NIC
 # sees; so the sweep turns segmentation offloads off on the sender's
-# devices, for every loss level alike (0 % included).
-loss_set()
+# devices, for every loss level alike (0 % included). One ip-netns-exec per
+# path and change: each process costs under TCG.
+loss_setup()
 {
-	local p=$1 pct=$2 dev low
+	local p=$1 on=$2 dev low
 
 	dev=$(path_dev "$p" 0) low=$(path_low "$p" 0)
-	nsx $B_TX ethtool -K "$dev" tso off gso off 2>/dev/null
-	[ "$dev" = "$low" ] || nsx $B_TX ethtool -K "$low" tso off gso off 2>/dev/null
-	nsx $B_TX tc qdisc replace dev "$low" root netem loss "$pct%"
-}
-
-loss_clear()
-{
-	local p=$1 dev low
-
-	dev=$(path_dev "$p" 0) low=$(path_low "$p" 0)
-	nsx $B_TX tc qdisc del dev "$low" root 2>/dev/null
-	nsx $B_TX ethtool -K "$dev" tso on gso on 2>/dev/null
-	[ "$dev" = "$low" ] || nsx $B_TX ethtool -K "$low" tso on gso on 2>/dev/null
+	if [ "$on" = on ]; then
+		nsx $B_TX sh -c "ethtool -K $dev tso off gso off; ethtool -K $low tso off gso off; tc qdisc replace dev $low root netem loss 0%" 2>/dev/null
+	else
+		nsx $B_TX sh -c "tc qdisc del dev $low root; ethtool -K $dev tso on gso on; ethtool -K $low tso on gso on" 2>/dev/null
+	fi
 }
 
 # null is left out: a record the receiving device cannot take after a
@@ -346,21 +339,23 @@ section_loss()
 	local rep pct mode path
 
 	make_data "$LOSS_MB" || return 1
+	for path in plain emu mlx5; do loss_setup $path on; done
 	for rep in $(seq 1 "$LOSS_REPS"); do
 		for pct in $LOSS; do
 			for mode in $(rotate "$rep" tcp ktls-sw emu mlx5); do
 				mode_path "$mode"
 				path=$MODE_PATH
 				log "loss: rep $rep/$LOSS_REPS $pct% $mode"
-				loss_set "$path" "$pct"
+				nsx $B_TX tc qdisc change dev "$(path_low "$path" 0)" \
+					root netem loss "$pct%"
 				COUNTERS=1 xfer loss "$mode/$pct" "$mode" write \
 					$((LOSS_MB << 20)) "$WORK/data-${LOSS_MB}M" \
 					"${DATA_SHA[$LOSS_MB]}" \
 					"\"rep\": $rep, \"loss_pct\": $pct"
-				loss_clear "$path"
 			done
 		done
 	done
+	for path in plain emu mlx5; do loss_setup $path off; done
 }
 
 # install SECTION PATH N [PORTS]: tlsinstall over PATH with N connections
@@ -370,6 +365,7 @@ install_run()
 
 	PORT=$((PORT + 100))
 	ip=$(path_rx_ip "$path")
+	rm -f "$WORK/inst.err"
 	nsx $B_RX "$TLSINSTALL" serve --listen "$ip" --port $PORT \
 		--ports "$ports" --count "$n" 2>"$WORK/inst.err" &
 	spid=$!
