@@ -161,6 +161,8 @@ def summarise_loss(recs, hz):
 def per_conn_bytes(res, key, field):
     v = (res.get(key) or {}).get(field)
     n = res.get("connected") or 0
+    if key == "mem_tls_kb" and res.get("installed") is not None:
+        n = res["installed"]
     if v is None or not n:
         return None
     return v * 1024 / n
@@ -185,6 +187,8 @@ def install_figures(res):
     tfree = per_conn_bytes(res, "mem_tcp_kb", "MemFree")
     f["tcp_pair_bytes_per_conn"] = -tfree if tfree is not None else None
     f["connected"] = res.get("connected")
+    f["installed"] = res.get("installed")
+    f["stopped_low_memory"] = res.get("stopped_low_memory")
     f["connect_error"] = res.get("connect_error")
     f["connect_rate_per_s"] = (res["connected"] / res["connect_s"]
                                if res.get("connect_s") else None)
@@ -274,7 +278,11 @@ def table(summary):
              "aes-128-gcm (16 KiB) %s MB/s, sha256 %s MB/s; kernel gcm(aes): "
              "%s" % (fmt(summary["crypto_limit_mb_s"]),
                      fmt(summary["sha256_mb_s"]),
-                     lim.get("kernel_gcm_aes_driver")))
+                     summary["crypto_drivers"].get("gcm(aes)")))
+    if summary["crypto_drivers"].get("ctr(aes)"):
+        L.append("the emu engine's drivers: ctr(aes) %s, ghash %s" % (
+            summary["crypto_drivers"].get("ctr(aes)"),
+            summary["crypto_drivers"].get("ghash")))
     L.append("")
     L.append("Throughput per mode: median [min-max] over the repetitions; MB/s "
              "= 10^6 B/s, sender side, end to end;")
@@ -361,6 +369,11 @@ def table(summary):
         L.append("")
         L.append("Concurrent connections (all open at once, kTLS on each):")
         for r in summary["conc"]:
+            if r.get("stopped_low_memory"):
+                L.append("  %s: stopped at MemAvailable < 64 MiB while "
+                         "%sing, after %s installed" % (
+                             PATH_LABEL[r["path"]], r["stopped_low_memory"],
+                             fmt(r.get("installed"), "%d")))
             L.append("  %s: %s of %d connected%s; TX offloaded %s, software "
                      "%s; RX offloaded %s, software %s; kTLS %s B/conn, TCP "
                      "pair %s B/conn; TX install median %s us" % (
@@ -460,7 +473,12 @@ def main():
     if os.path.exists(mpath):
         with open(mpath) as f:
             meta = json.load(f)
+    drivers = dict(lim.get("kernel_crypto_drivers") or
+                   {"gcm(aes)": lim.get("kernel_gcm_aes_driver")})
+    for d in load(out, "drivers"):
+        drivers.update({k: v for k, v in d.items() if v})
     summary = {
+        "crypto_drivers": drivers,
         "profile": meta.get("profile", "?"),
         "date": meta.get("date"),
         "meta": meta,

@@ -80,6 +80,10 @@ static void usage(FILE *f)
 "              reaches about 64K connections per server port\n"
 "  --count N   connections (default 1024)\n"
 "  --no-rx     install TLS_TX only\n"
+"\n"
+"connect stops opening connections or installing keys when MemAvailable\n"
+"falls below 64 MiB (\"stopped_low_memory\" in the JSON, exit 1): the\n"
+"maximum is then what memory allowed, without the OOM killer.\n"
 "  -h, --help  this help\n"
 "\n"
 "Exit codes: 0 all connections opened and every setsockopt succeeded;\n"
@@ -285,6 +289,21 @@ static void meminfo(long long kb[N_MEM])
 	fclose(f);
 }
 
+/*
+ * Below this much MemAvailable (kB) the run stops opening connections or
+ * installing keys, and says so: the maximum is then what memory allowed,
+ * reached without calling in the OOM killer.
+ */
+#define MEM_FLOOR_KB (64 * 1024)
+
+static bool memory_low(void)
+{
+	long long kb[N_MEM];
+
+	meminfo(kb);
+	return kb[1] >= 0 && kb[1] < MEM_FLOOR_KB;	/* MemAvailable */
+}
+
 static const char *const stat_keys[] = {
 	"TlsCurrTxSw", "TlsCurrRxSw", "TlsCurrTxDevice", "TlsCurrRxDevice",
 };
@@ -386,6 +405,8 @@ static int do_connect(const struct opts *o)
 	unsigned long n = 0, i;
 	double t0, connect_s, close_s;
 	int err = 0, *fds, rc;
+	bool low_connect = false, low_install = false;
+	unsigned long installed;
 	size_t k;
 
 	if (raise_nofile(o->count))
@@ -404,6 +425,10 @@ static int do_connect(const struct opts *o)
 		struct sockaddr_in sa;
 		int fd;
 
+		if (!(n % 256) && memory_low()) {
+			low_connect = true;
+			break;
+		}
 		if (sockaddr_of(o->addr, o->port + n % o->ports, &sa)) {
 			fprintf(stderr, "tlsinstall: bad address %s\n", o->addr);
 			return RC_USAGE;
@@ -424,6 +449,10 @@ static int do_connect(const struct opts *o)
 	meminfo(m1);
 	tls_stat(s1);
 	for (i = 0; i < n; i++) {
+		if (!(i % 256) && memory_low()) {
+			low_install = true;
+			break;
+		}
 		timed(&ulp, fds[i], SOL_TCP, TCP_ULP, "tls", sizeof("tls") - 1);
 		crypto_info(&ci, i, true);
 		timed(&tx, fds[i], SOL_TLS, TLS_TX, &ci, sizeof(ci));
@@ -433,6 +462,7 @@ static int do_connect(const struct opts *o)
 		}
 	}
 	explicit_bzero(&ci, sizeof(ci));
+	installed = i;
 	meminfo(m2);
 	tls_stat(s2);
 	t0 = now_s();
@@ -448,6 +478,9 @@ static int do_connect(const struct opts *o)
 		printf("null,\n");
 	printf("  \"connect_s\": %.6f,\n  \"close_s\": %.6f,\n", connect_s,
 	       close_s);
+	printf("  \"installed\": %lu,\n  \"stopped_low_memory\": %s,\n",
+	       installed, low_connect ? "\"connect\"" :
+	       low_install ? "\"install\"" : "null");
 	timing_json("ulp", &ulp, false);
 	timing_json("tx", &tx, false);
 	if (o->rx)
@@ -466,7 +499,8 @@ static int do_connect(const struct opts *o)
 		printf("%s\"%s\": %lld", k ? ", " : "", mem_keys[k],
 		       m2[k] - m1[k]);
 	printf("}\n}\n");
-	rc = err || ulp.fail || tx.fail || rx.fail ? RC_FAIL : RC_OK;
+	rc = err || low_connect || low_install || ulp.fail || tx.fail ||
+	     rx.fail ? RC_FAIL : RC_OK;
 	free(fds);
 	free(ulp.us);
 	free(tx.us);
