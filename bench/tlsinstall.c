@@ -82,8 +82,9 @@ static void usage(FILE *f)
 "  --no-rx     install TLS_TX only\n"
 "\n"
 "connect stops opening connections or installing keys when MemAvailable\n"
-"falls below 64 MiB (\"stopped_low_memory\" in the JSON, exit 1): the\n"
-"maximum is then what memory allowed, without the OOM killer.\n"
+"falls below 1/8 of MemTotal (\"stopped_low_memory\" in the JSON, exit 1):\n"
+"the maximum is then what memory allowed, without the OOM killer.\n"
+"Progress every 8192 connections on stderr.\n"
 "  -h, --help  this help\n"
 "\n"
 "Exit codes: 0 all connections opened and every setsockopt succeeded;\n"
@@ -290,18 +291,33 @@ static void meminfo(long long kb[N_MEM])
 }
 
 /*
- * Below this much MemAvailable (kB) the run stops opening connections or
- * installing keys, and says so: the maximum is then what memory allowed,
- * reached without calling in the OOM killer.
+ * Below this share of MemTotal in MemAvailable the run stops opening
+ * connections or installing keys, and says so: the maximum is then what
+ * memory allowed, reached without calling in the OOM killer (MemAvailable
+ * counts page cache and reclaimable slab that a burst of unreclaimable
+ * socket and crypto allocations cannot wait for, hence the margin).
  */
-#define MEM_FLOOR_KB (64 * 1024)
+#define MEM_FLOOR_SHARE 8	/* 1/8 */
+#define MEM_CHECK_EVERY 64	/* connections between checks */
 
 static bool memory_low(void)
 {
+	static long long total_kb;
 	long long kb[N_MEM];
+	char line[256];
+	FILE *f;
 
+	if (!total_kb) {
+		f = fopen("/proc/meminfo", "r");
+		while (f && fgets(line, sizeof(line), f))
+			if (!strncmp(line, "MemTotal:", 9))
+				total_kb = atoll(line + 9);
+		if (f)
+			fclose(f);
+	}
 	meminfo(kb);
-	return kb[1] >= 0 && kb[1] < MEM_FLOOR_KB;	/* MemAvailable */
+	return kb[1] >= 0 && total_kb > 0 &&
+	       kb[1] < total_kb / MEM_FLOOR_SHARE;	/* MemAvailable */
 }
 
 static const char *const stat_keys[] = {
@@ -425,10 +441,12 @@ static int do_connect(const struct opts *o)
 		struct sockaddr_in sa;
 		int fd;
 
-		if (!(n % 256) && memory_low()) {
+		if (!(n % MEM_CHECK_EVERY) && memory_low()) {
 			low_connect = true;
 			break;
 		}
+		if (n && !(n % 8192))
+			fprintf(stderr, "tlsinstall: %lu connected\n", n);
 		if (sockaddr_of(o->addr, o->port + n % o->ports, &sa)) {
 			fprintf(stderr, "tlsinstall: bad address %s\n", o->addr);
 			return RC_USAGE;
@@ -449,10 +467,12 @@ static int do_connect(const struct opts *o)
 	meminfo(m1);
 	tls_stat(s1);
 	for (i = 0; i < n; i++) {
-		if (!(i % 256) && memory_low()) {
+		if (!(i % MEM_CHECK_EVERY) && memory_low()) {
 			low_install = true;
 			break;
 		}
+		if (i && !(i % 8192))
+			fprintf(stderr, "tlsinstall: %lu installed\n", i);
 		timed(&ulp, fds[i], SOL_TCP, TCP_ULP, "tls", sizeof("tls") - 1);
 		crypto_info(&ci, i, true);
 		timed(&tx, fds[i], SOL_TLS, TLS_TX, &ci, sizeof(ci));
