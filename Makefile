@@ -9,6 +9,8 @@
 #   make demo      one offloaded transfer in the VM, with its counters
 #   make lint      checkpatch --strict, sparse and W=1 on kmod/
 #   make install   install the modules (extra/) and the tools
+#   make bench     benchmarks in the VM (QUICK=1: the quick profile, OUT=dir;
+#                  not part of make check; Documentation/bench.rst)
 #
 # KDIR defaults to the Debian 6.1 headers that match the VM kernel, never
 # to the running kernel: `make KDIR=/path/to/tree` builds against another.
@@ -25,7 +27,7 @@ MODULES := kmod/tlsdev.ko kmod/tlsdev_emu.ko kmod/tlsdev_mlx5.ko kmod/tlsdev_nul
 VMRUN_ARGS = $(foreach m,$(MODULES),--insmod $(TOP)/$(m)) $(VMFLAGS)
 
 .PHONY: all deps modules user selftests unit lint vmtest check demo \
-	install uninstall clean
+	bench install uninstall clean
 
 all: modules user selftests
 
@@ -57,6 +59,13 @@ check:
 demo: deps all
 	$(VMRUN) $(VMRUN_ARGS) -- $(TOP)/scripts/demo.sh
 
+# make bench [QUICK=1 | PROFILE=quick|medium|full] [BIG=1] [OUT=dir]
+BENCH_PROFILE = $(if $(QUICK),quick,$(or $(PROFILE),full))
+bench: all
+	$(MAKE) -C bench
+	$(TOP)/bench/run.sh --profile $(BENCH_PROFILE) $(if $(BIG),--big) \
+		$(if $(OUT),--out $(abspath $(OUT)))
+
 install: modules user
 	$(KMAKE) INSTALL_MOD_DIR=extra modules_install
 	install -D -m 0755 user/tlsxfer $(DESTDIR)$(PREFIX)/bin/tlsxfer
@@ -72,3 +81,4 @@ clean:
 	$(MAKE) -C user clean
 	$(MAKE) -C kmod/tests clean
 	$(MAKE) -C selftests clean
+	$(MAKE) -C bench clean
