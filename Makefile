@@ -11,12 +11,26 @@
 #   make install   install the modules (extra/) and the tools
 #   make bench     benchmarks in the VM (QUICK=1: the quick profile, OUT=dir;
 #                  not part of make check; Documentation/bench.rst)
+#   make debug-kernel  build the KASAN/lockdep/kmemleak kernel (cached)
+#   make check KERNEL=debug   the same check on that kernel
 #
 # KDIR defaults to the Debian 6.1 headers that match the VM kernel, never
 # to the running kernel: `make KDIR=/path/to/tree` builds against another.
 
 TOP := $(CURDIR)
 -include $(TOP)/.cache/config.mk
+
+# KERNEL=debug: build the modules for, and run the VM on, the debug kernel
+# of scripts/debug-kernel.sh instead of Debian's.
+ifeq ($(KERNEL),debug)
+-include $(TOP)/.cache/debug-kernel/debug.mk
+KDIR := $(or $(DEBUG_KDIR),$(error no debug kernel: run 'make debug-kernel'))
+VMFLAGS += --kernel $(DEBUG_KERNEL) --modules $(DEBUG_MODULES) --mem 2048
+else ifeq ($(origin KERNEL),command line)
+ifneq ($(KERNEL),)
+$(error KERNEL=$(KERNEL): only KERNEL=debug is known)
+endif
+endif
 
 KDIR ?= $(error no kernel tree: run 'make deps' or pass KDIR=)
 KMAKE = $(MAKE) -C $(KDIR) M=$(TOP) W=1
@@ -27,7 +41,7 @@ MODULES := kmod/tlsdev.ko kmod/tlsdev_emu.ko kmod/tlsdev_mlx5.ko kmod/tlsdev_nul
 VMRUN_ARGS = $(foreach m,$(MODULES),--insmod $(TOP)/$(m)) $(VMFLAGS)
 
 .PHONY: all deps modules user selftests unit lint vmtest check demo \
-	bench install uninstall clean
+	bench debug-kernel install uninstall clean
 
 all: modules user selftests
 
@@ -54,7 +68,10 @@ vmtest: all
 	$(VMRUN) $(VMRUN_ARGS) -- $(TOP)/selftests/run.sh $(TESTS)
 
 check:
-	@$(TOP)/scripts/check.sh
+	@KERNEL=$(KERNEL) $(TOP)/scripts/check.sh
+
+debug-kernel:
+	@$(TOP)/scripts/debug-kernel.sh
 
 demo: deps all
 	$(VMRUN) $(VMRUN_ARGS) -- $(TOP)/scripts/demo.sh

@@ -55,7 +55,16 @@ finish()
 	exit
 }
 
+# KERNEL=debug (make check KERNEL=debug): the selftests run on the debug
+# kernel of scripts/debug-kernel.sh, built first if needed; the modules are
+# built (and linted) against it.
+KERNEL=${KERNEL:-}
+export KERNEL
+
 stage deps make -s deps || finish
+if [ "$KERNEL" = debug ]; then
+	stage debug-kernel make -s debug-kernel || finish
+fi
 stage build make -s all || finish
 stage lint make -s lint
 stage unit-user make -s -C user test
