@@ -279,25 +279,19 @@ test_del_lower()
 	finish clean
 }
 
-test_move_tlsdev()
+# move NS DEV: DEV goes from NS to another namespace mid-transfer
+move()
 {
 	setup || return 1
 	ip netns add "$OTHER_NS"
 	sleep 1
-	ip -n "$TX_NS" link set tls0 netns "$OTHER_NS" || fail "cannot move tls0" ||
+	ip -n "$1" link set "$2" netns "$OTHER_NS" || fail "cannot move $2" ||
 		return 1
 	finish clean
 }
 
-test_move_lower()
-{
-	setup || return 1
-	ip netns add "$OTHER_NS"
-	sleep 1
-	ip -n "$RX_NS" link set veth1 netns "$OTHER_NS" || fail "cannot move veth1" ||
-		return 1
-	finish clean
-}
+test_move_tlsdev() { move "$TX_NS" tls0; }
+test_move_lower() { move "$RX_NS" veth1; }
 
 test_del_netns()
 {
