@@ -26,6 +26,14 @@ static netdev_tx_t tlsdev_start_xmit(struct sk_buff *skb,
 		skb = tlsdev_tx_offload(td, skb);
 		if (!skb)
 			return NETDEV_TX_OK;
+	} else if (skb->decrypted) {
+		/*
+		 * The socket's offload was torn down (tls_device_down) and
+		 * the core's fallback encrypted this skb on its way here,
+		 * leaving it marked: the lower device's validate_xmit would
+		 * run the fallback over the ciphertext again.
+		 */
+		skb = tlsdev_tx_detach(skb);
 	}
 	tlsdev_xmit_lower(td, skb);
 	tlsdev_fault_flush(td);
@@ -46,6 +54,12 @@ static rx_handler_result_t tlsdev_handle_frame(struct sk_buff **pskb)
 		return RX_HANDLER_CONSUMED;
 	}
 	skb->dev = td->dev;
+	/*
+	 * Only the device decrypts: a mark that came with the frame (veth
+	 * hands the sender's skb over as it is, and the core's TX fallback
+	 * leaves its output marked) is not something a wire carries.
+	 */
+	skb->decrypted = 0;
 	if (READ_ONCE(td->nr_rx_conns)) {
 		skb = tlsdev_rx(td, skb);
 		if (!skb)	/* dropped or held back by fault injection */

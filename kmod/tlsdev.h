@@ -363,6 +363,7 @@ void tlsdev_nl_exit(void);
 extern const struct tlsdev_ops tlsdev_tls_ops;
 
 /* tx.c */
+struct sk_buff *tlsdev_tx_detach(struct sk_buff *skb);
 struct sk_buff *tlsdev_tx_offload(struct tlsdev *td, struct sk_buff *skb);
 void tlsdev_stream_reset(struct tlsdev_stream *st, u32 tcp_seq, u64 rec_sn);
 void tlsdev_xmit_lower(struct tlsdev *td, struct sk_buff *skb);

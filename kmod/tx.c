@@ -45,7 +45,7 @@ static struct tlsdev_tx_conn *tlsdev_tx_conn(struct sock *sk)
  * offloaded socket: the lower device would run it through the software
  * fallback again (socket attached) or drop it (decrypted, no socket).
  */
-static struct sk_buff *tlsdev_tx_detach(struct sk_buff *skb)
+struct sk_buff *tlsdev_tx_detach(struct sk_buff *skb)
 {
 	skb_orphan(skb);
 	skb->decrypted = 0;
