@@ -370,7 +370,7 @@ capture()
 	local name=$1 check=$2 dump
 	shift 2
 
-	ip netns exec "$RX_NS" tcpdump -i veth1 -s 0 -U -w "$WORK/$name.pcap" \
+	ip netns exec "$RX_NS" tcpdump -i veth1 -s 0 -U --immediate-mode -w "$WORK/$name.pcap" \
 		"tcp port $PORT" >/dev/null 2>"$WORK/$name.tcpdump" &
 	dump=$!
 	busywait 30000 grep -q "listening on" "$WORK/$name.tcpdump" ||

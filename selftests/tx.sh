@@ -92,7 +92,7 @@ capture()
 	local name=$1 mode=$2 dump
 
 	# not through a shell function: $! must be tcpdump itself
-	ip netns exec "$RX_NS" tcpdump -i veth1 -s 0 -U -w "$WORK/$name.pcap" \
+	ip netns exec "$RX_NS" tcpdump -i veth1 -s 0 -U --immediate-mode -w "$WORK/$name.pcap" \
 		"tcp port $PORT" >/dev/null 2>"$WORK/$name.tcpdump" &
 	dump=$!
 	busywait 30000 grep -q "listening on" "$WORK/$name.tcpdump" ||
