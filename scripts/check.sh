@@ -68,6 +68,7 @@ fi
 stage build make -s all || finish
 stage lint make -s lint
 stage unit-user make -s -C user test
+stage smoke-user make -s -C user smoke
 stage unit-tracker make -s -C kmod/tests test
 stage fuzz-tracker make -s -C kmod/tests fuzz-smoke
 stage vm make -s vmtest
