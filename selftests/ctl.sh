@@ -124,6 +124,64 @@ conns()
 	[ "$(ctl -j conn show | jq "[.[] | select(\"${2:-}\" == \"\" or .dir == \"${2:-}\")] | length")" -eq "$1" ]
 }
 
+# in_file FILE HEX: the bytes HEX stand for occur in FILE, as raw bytes or
+# as hex text in either case, packed or one byte per word
+in_file()
+{
+	local raw spaced
+
+	raw=$(printf '%s' "$2" | sed 's/../\\x&/g')
+	spaced=$(sed 's/../& /g; s/ $//' <<<"$2")
+	LC_ALL=C grep -qaF "$(printf "$raw")" "$1" ||
+	LC_ALL=C grep -qaiF -e "$2" -e "$spaced" "$1"
+}
+
+# No key byte anywhere the device shows its state or logs: every tlsdevctl
+# listing (netlink replies, JSON and text), ethtool, debugfs, the kernel's
+# tls tracepoints and the kernel log with the module's debug lines on, for
+# a live connection offloaded both ways with a key and salt used nowhere
+# else (issue: keys never appear in logs, dumps or netlink replies).
+test_no_keys()
+{
+	local key=8f3c5b2e9d417a6c0e1f2a3b4c5d6e7f salt=b7c6d5e4 rc=0
+	local dump=$WORK/keys.dump tr=/sys/kernel/tracing s c
+
+	mountpoint -q /sys/kernel/debug ||
+		mount -t debugfs debugfs /sys/kernel/debug || return 1
+	mountpoint -q $tr || mount -t tracefs nodev $tr || return 1
+	echo 1 >$tr/events/tls/enable
+	echo >$tr/trace
+	echo 'module tlsdev +p' >/sys/kernel/debug/dynamic_debug/control
+	server_start keys $PORT --bytes 1M --key $key --salt $salt || return 1
+	s=$server
+	kill -STOP "$s"
+	client_start keys "$RX_IP4:$PORT" --bytes 1M --key $key --salt $salt \
+		--require-offload tx
+	c=$client
+	busywait 20000 conns 1 tx || { fail "the connection was not listed"; rc=1; }
+	busywait 20000 conns 1 rx || { fail "its RX was not listed"; rc=1; }
+	{
+		ctl -j conn show; ctl conn show; ctl -j link show; ctl link show
+		ctl -j stats show dev tls0; ctl fault clear dev tls0
+		nsx "$TX_NS" ethtool -S tls0
+		find /sys/kernel/debug -path '*tlsdev*' -type f -exec cat {} + 2>/dev/null
+	} >"$dump" 2>&1
+	kill -CONT "$s"
+	wait "$c" || { fail "the client failed"; rc=1; }
+	wait "$s" || { fail "the server failed"; rc=1; }
+	cat $tr/trace >>"$dump"
+	dmesg >>"$dump"
+	echo 0 >$tr/events/tls/enable
+	echo 'module tlsdev -p' >/sys/kernel/debug/dynamic_debug/control
+	grep -q "tls_device" "$dump" || { fail "no tls tracepoint fired"; rc=1; }
+	grep -q "conn .* created" "$dump" || { fail "no debug line logged"; rc=1; }
+	grep -q "aes-gcm-128" "$dump" || { fail "no connection in the dump"; rc=1; }
+	echo "looked through $(wc -c <"$dump") bytes of replies, traces and logs"
+	! in_file "$dump" $key || { fail "the key appears"; rc=1; }
+	! in_file "$dump" $salt || { fail "the salt appears"; rc=1; }
+	return $rc
+}
+
 # rx_released NS DEV: every RX context DEV added was deleted
 rx_released()
 {
@@ -1096,7 +1154,7 @@ test_released()
 }
 
 trap cleanup EXIT
-ksft_plan 24
+ksft_plan 25
 [ -x "$CTL" ] || { echo "Bail out! $CTL not built"; exit 1; }
 topo_create tlsdev plain || { echo "Bail out! topology"; exit 1; }
 run_test "ctl: help and usage errors" test_usage
@@ -1127,6 +1185,7 @@ run_test_why "ctl: fault rx-async drop nth 1 in rx-resync async: data intact" \
 	"no rx-resync async, or the RX datapath does not apply the rx-async rule" \
 	test_fault_rx_async
 run_test "ctl: fault set needs CAP_NET_ADMIN, reads do not" test_eperm
+run_test "ctl: no key byte in netlink replies, debugfs, traces or the log" test_no_keys
 run_test "ctl: malformed requests refused with extack, quiet log" test_fuzz
 run_test "ctl: every context is released" test_released
 run_test "ctl: link del of the last device" ctl link del tls0
