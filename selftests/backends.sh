@@ -539,13 +539,6 @@ rx_ctx_released()
 # fails with EBADMSG. So the sender (the server, --reverse) is held until
 # the receiver's RX context exists, or the first records could arrive
 # before it and go to software.
-# tcp_retrans NS: the TCP segments NS has retransmitted since boot
-tcp_retrans()
-{
-	nsx "$1" awk '/^Tcp:/ { if (!n) { for (i = 1; i <= NF; i++)
-		if ($i == "RetransSegs") n = i } else print $n }' /proc/net/snmp
-}
-
 # null_pair_xfer: 4 MiB from a null tls1 to a null tls0 with RX offload,
 # the sender held until the receiver's RX context exists
 null_pair_xfer()

@@ -90,6 +90,13 @@ ktls_warmup()
 	wait $srv && touch $stamp
 }
 
+# tcp_retrans NS: the TCP segments NS has retransmitted since it was made
+tcp_retrans()
+{
+	nsx "$1" awk '/^Tcp:/ { if (!n) { for (i = 1; i <= NF; i++)
+		if ($i == "RetransSegs") n = i } else print $n }' /proc/net/snmp
+}
+
 # no_time_wait NS: closed TCP sockets of NS skip TIME_WAIT. On 6.1, a
 # namespace deleted while a TIME_WAIT socket's timer fires trips
 # WARN_ON_ONCE in tcp_sk_exit_batch and "refcount_t: decrement hit 0"

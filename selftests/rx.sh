@@ -52,20 +52,26 @@ decrypted_share()
 
 test_rx_bulk()
 {
-	local dev0 err0
+	local dev0 err0 re0 re
 
 	dev0=$(tls_stat "$TX_NS" TlsRxDevice)
 	err0=$(tls_stat "$TX_NS" TlsDecryptError)
+	re0=$(tcp_retrans "$RX_NS")
 	dev_snap "$TX_NS" tls0 "$WORK/before"
 	xfer bulk --bytes 16M --require-offload rx -- --bytes 16M \
 		--require-offload tx || return 1
 	dev_snap "$TX_NS" tls0 "$WORK/after"
+	re=$(($(tcp_retrans "$RX_NS") - re0))
 	grep -q "rx: hw" "$WORK/bulk.server" || fail "server RX is not hw"
 	[ $(($(tls_stat "$TX_NS" TlsRxDevice) - dev0)) -eq 1 ] ||
 		fail "TlsRxDevice did not grow by 1"
 	[ "$(tls_stat "$TX_NS" TlsDecryptError)" -eq "$err0" ] ||
 		fail "TlsDecryptError grew"
-	decrypted_share $((16 << 20)) 95
+	# A lossless link, but a loaded host's spurious timeouts make TCP
+	# retransmit, and a record with a retransmitted (old) segment is
+	# software's: then 90 % is the bar, 99 % without retransmissions.
+	echo "the sender retransmitted $re segments"
+	decrypted_share $((16 << 20)) $([ "$re" -eq 0 ] && echo 99 || echo 90)
 }
 
 test_rx_loss()
