@@ -30,7 +30,7 @@ PKGS=(linux-headers-amd64 linux-source-6.1 qemu-system-x86 busybox-static
       libssl-dev libnl-3-dev libnl-genl-3-dev libnl-route-3-dev ethtool kmod
       cpio sparse iproute2 tcpdump openssl xz-utils clang libclang-rt-14-dev
       pkg-config make gcc bc flex bison libelf-dev python3 perl procps
-      iputils-ping)
+      iputils-ping python3-cryptography)
 LINUX_SRC_TARBALL=/usr/src/linux-source-6.1.tar.xz
 LINUX_SRC_FILES=(scripts/checkpatch.pl scripts/spelling.txt
                  scripts/const_structs.checkpatch
