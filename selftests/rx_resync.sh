@@ -272,14 +272,17 @@ check_common()
 	want "${D[rx_tls_del]} == 1" "rx_tls_del did not count one context" || rc=1
 	want "${D[TlsRxDevice]} == 1" "TlsRxDevice did not grow by one" || rc=1
 	if [ "$MODE" = hint ] && [ "${D[rx_tls_auth_fail]}" -gt 0 ]; then
-		# Linux 6.1's CORE_NEXT_HINT, when no later record is queued,
-		# names the start of the record being decrypted (tcp copied_seq
-		# stays there since the 6.0 strparser) as that of the next
-		# one: the device follows the hint one record off, and every
-		# record fails its tag until the stream is lost again. The
-		# data is intact (software decrypts them): counted, not failed.
-		echo "hint mode: ${D[rx_tls_auth_fail]} records failed their tag in" \
-		     "the device (a hint one record off)"
+		# Linux 6.1's CORE_NEXT_HINT, when no later record is queued
+		# (tls_device_core_ctrl_rx_resync), names copied_seq as the
+		# start of the next record; since the 6.0 strparser copied_seq
+		# is still at the start of the record being decrypted. The
+		# device follows the hint one record off: every record then
+		# fails its tag, and since the device marks the rest of each
+		# decrypted the core hints no more, until the stream is lost
+		# again. The data is intact (software decrypts those records):
+		# counted, not failed.
+		echo "hint mode: tags failed in the device: ${D[rx_tls_auth_fail]}" \
+		     "(a hint one record off)"
 	else
 		want "${D[rx_tls_auth_fail]} == 0" "authentication failures in the device" ||
 			rc=1
