@@ -563,17 +563,21 @@ payload_in()
 	return 1
 }
 
-# late: tls0 received 3/4 of the stream; then a snapshot. Run by xfer,
-# whose $client it sees: done early if the client is gone.
+# late: tls0 received 3/4 of the stream; then a snapshot (whose counters
+# are a little later: what the device decrypted meanwhile counts before,
+# the rest's share comes out low rather than high). Run by xfer, whose
+# $client it sees: done early if the client is gone.
 late()
 {
 	local got
 
 	kill -0 "$client" 2>/dev/null || return 0
 	got=$(payload_in) || return 1
-	[ $((got - PAYLOAD0)) -ge $((LONG_STREAM * 3 / 4)) ] || return 1
+	got=$((got - PAYLOAD0))
+	[ "$got" -ge $((LONG_STREAM * 3 / 4)) ] || return 1
+	LATE_IN=$got
 	snap "$WORK/late" >/dev/null
-	LATE_IN=$(($(payload_in) - PAYLOAD0))
+	return 0
 }
 
 # (d) a long transfer: the device keeps decrypting after its resyncs. By
