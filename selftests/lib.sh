@@ -41,14 +41,16 @@ ksft_result()
 }
 
 # run_test NAME FUNCTION [ARGS...]: one TAP line for a test function;
-# the function's output goes to the TAP stream as diagnostics.
+# the function's output goes to the TAP stream as diagnostics, and its
+# duration after the result.
 run_test()
 {
-	local name=$1 rc
+	local name=$1 rc start=$SECONDS
 	shift
 	"$@" > >(sed 's/^/# /') 2>&1
 	rc=$?
 	ksft_result "$rc" "$name"
+	echo "# $name: $((SECONDS - start)) s"
 }
 
 ksft_exit()

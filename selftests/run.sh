@@ -20,6 +20,7 @@ failed=0
 
 for t in "${TESTS[@]}"; do
 	echo "# selftest: $t"
+	start=$SECONDS
 	out=$(mktemp)
 	timeout "$TEST_TIMEOUT" "./$t" 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
@@ -29,6 +30,7 @@ for t in "${TESTS[@]}"; do
 			echo "not ok - $t exited with status $rc"
 	fi
 	rm -f "$out"
+	echo "# selftest: $t: $((SECONDS - start)) s"
 done
 
 # Every device and context is gone, so the modules must unload.
