@@ -536,9 +536,10 @@ capture()
 	busywait 30000 pcap_settled "$WORK/$name.pcap"
 	kill $dump
 	wait $dump
-	if ! grep -q "^0 packets dropped by kernel" "$WORK/$name.tcpdump" ||
-	   [ "$(awk '/packets captured/ { print $1 }' "$WORK/$name.tcpdump")" != \
-	     "$(awk '/packets received by filter/ { print $1 }' "$WORK/$name.tcpdump")" ]; then
+	# A packet the filter took while tcpdump was being stopped (an ACK
+	# after the FIN) may be counted but not written: the reassembly
+	# below finds any hole in the stream, the ring must not overflow.
+	if ! grep -q "^0 packets dropped by kernel" "$WORK/$name.tcpdump"; then
 		fail "tcpdump lost packets:" "$(cat "$WORK/$name.tcpdump")"
 		return 1
 	fi
