@@ -25,7 +25,11 @@
  *    ..._request_cancel() once it no longer tracks one. In hint mode the
  *    core drives: tls_dev_resync(RX) says where a record starts; the
  *    device meanwhile follows a candidate of its own, and a hint naming one
- *    of its recent headers places it at once.
+ *    of its recent headers places it at once. Linux 6.1 can hint one
+ *    record off (tls_device_core_ctrl_rx_resync names the start of the
+ *    record being decrypted with the next one's number), so a placement
+ *    stands only once a record authenticates; a failed tag before that
+ *    sends the device searching again.
  *  - a candidate the core does not confirm within
  *    TLSDEV_RX_CONFIRM_RECORDS records (or, answered in async mode, within
  *    TLSDEV_RX_ASYNC_TIMEOUT) is dropped and the scan starts again.
@@ -245,6 +249,9 @@ static int tlsdev_rx_engine(struct tlsdev *td, struct tlsdev_rx_conn *conn,
 			/* this record stays to software, which fails it */
 			tlsdev_stats_inc(td, TLSDEV_RX_AUTH_FAIL);
 			all = false;
+			/* or the hint named the wrong record: search again */
+			if (conn->unproven)
+				return -EBADMSG;
 		}
 
 		ev = trk_advance(&st->trk, &sp, buf);
@@ -267,6 +274,8 @@ static int tlsdev_rx_engine(struct tlsdev *td, struct tlsdev_rx_conn *conn,
 			if (err)
 				return err;
 		}
+		if ((ev & TRK_EV_REC_DONE) && conn->crypto)
+			conn->unproven = false;
 		buf += sp.len;
 		len -= sp.len;
 	}
@@ -291,6 +300,7 @@ static void tlsdev_rx_lose_sync(struct tlsdev *td, struct tlsdev_rx_conn *conn)
 	conn->state = TLSDEV_RX_SEARCH;
 	conn->crypto = false;
 	conn->rec_known = false;
+	conn->unproven = false;
 	tlsdev_stats_inc(td, TLSDEV_RX_SYNC_LOST);
 }
 
@@ -432,6 +442,7 @@ static struct sk_buff *tlsdev_rx_segment(struct tlsdev *td,
 		tlsdev_stream_reset(conn->st, conn->hint_seq, conn->hint_rec_sn);
 		conn->rec_known = true;
 		conn->crypto = false;
+		conn->unproven = true;
 		conn->state = TLSDEV_RX_SYNC;
 		break;
 	}
@@ -598,6 +609,7 @@ int tlsdev_rx_resync(struct tlsdev *td, struct tlsdev_rx_conn *conn, u32 seq,
 		/* a header of the chain being followed: that places it */
 		conn->st->trk.rec_sn = rec_sn + conn->st->trk.rec_sn - idx;
 		conn->rec_known = true;
+		conn->unproven = true;
 		conn->state = TLSDEV_RX_SYNC;
 	} else if (td->rx_resync == TLSDEV_RX_RESYNC_HINT &&
 		   (conn->state == TLSDEV_RX_CONFIRM ||

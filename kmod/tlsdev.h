@@ -263,6 +263,8 @@ enum tlsdev_rx_async_state {
  * @state: enum tlsdev_rx_state
  * @rec_known: the record numbers of @st are right
  * @crypto: the record in progress is being decrypted
+ * @unproven: hint mode: placed by the core's hint, and no record has been
+ *	authenticated since; a tag that fails then means the hint was wrong
  * @cand_seq: request and async modes: the header the core was asked to
  *	confirm
  * @hint_seq: hint mode: where the core said a record starts
@@ -299,6 +301,7 @@ struct tlsdev_rx_conn {
 	u8 state;
 	bool rec_known;
 	bool crypto;
+	bool unproven;
 	u32 cand_seq;
 	u32 hint_seq;
 	u64 hint_rec_sn;
