@@ -36,6 +36,9 @@ KDIR ?= $(error no kernel tree: run 'make deps' or pass KDIR=)
 KMAKE = $(MAKE) -C $(KDIR) M=$(TOP) W=1
 PREFIX ?= /usr/local
 VMRUN := $(TOP)/scripts/vm-run
+# the whole selftest suite takes about 30 minutes under TCG on 2 cores;
+# the VM is killed after VM_TIMEOUT seconds
+VM_TIMEOUT ?= 3600
 # the modules every VM run loads; add e.g. VMFLAGS=--kvm
 MODULES := kmod/tlsdev.ko kmod/tlsdev_emu.ko kmod/tlsdev_mlx5.ko kmod/tlsdev_null.ko
 VMRUN_ARGS = $(foreach m,$(MODULES),--insmod $(TOP)/$(m)) $(VMFLAGS)
@@ -65,7 +68,8 @@ lint:
 	@$(TOP)/scripts/lint.sh $(KDIR) $(LINUX_SRC)
 
 vmtest: all
-	$(VMRUN) $(VMRUN_ARGS) -- $(TOP)/selftests/run.sh $(TESTS)
+	$(VMRUN) --timeout $(VM_TIMEOUT) $(VMRUN_ARGS) -- \
+		$(TOP)/selftests/run.sh $(TESTS)
 
 check:
 	@KERNEL=$(KERNEL) $(TOP)/scripts/check.sh

@@ -22,7 +22,7 @@ PORT=4433
 SZ=512K
 # The AES-128-GCM TLS 1.2 cases against openssl move BIG each way (TX and
 # RX offloaded on our side); the others SZ. FILE/BYTES select per case.
-BIG=64M
+BIG=16M
 WORK=$(mktemp -d)
 PKI=$WORK/pki
 # Per-command safety net on top of tlsxfer's own --timeout.
@@ -764,10 +764,10 @@ trap cleanup EXIT
 ksft_plan 21
 topo_create tlsdev plain || { echo "Bail out! topology"; exit 1; }
 setup_pki || { echo "Bail out! certificates"; exit 1; }
-run_test "s_client <-> ktls server: TLS 1.2 AES-128-GCM, 64 MiB each way, rx+tx hw" timed test_sclient_12_aes128
+run_test "s_client <-> ktls server: TLS 1.2 AES-128-GCM, $BIG each way, rx+tx hw" timed test_sclient_12_aes128
 run_test "s_client <-> ktls server: TLS 1.2 AES-256-GCM, tx hw" timed test_sclient_12_aes256
 run_test "s_client <-> ktls server: TLS 1.3, tx sw (reason)" timed test_sclient_13
-run_test "ktls client <-> s_server: TLS 1.2 AES-128-GCM, 64 MiB each way, tx+rx hw" timed test_sserver_12_aes128
+run_test "ktls client <-> s_server: TLS 1.2 AES-128-GCM, $BIG each way, tx+rx hw" timed test_sserver_12_aes128
 run_test "ktls client <-> s_server (kTLS): TLS 1.2 AES-256-GCM" timed test_sserver_12_aes256_ktls
 run_test "ktls client <-> s_server (kTLS, plain): TLS 1.3, tickets skipped" timed test_sserver_13
 run_test "ktls <-> ktls-openssl interop" timed test_ktls_openssl

@@ -24,7 +24,10 @@
 WORK=$(mktemp -d)
 NCONN=4
 BASE_PORT=4440
-BYTES=${LIFECYCLE_BYTES:-32M}
+BYTES=${LIFECYCLE_BYTES:-12M}
+# inactivity timeout of the transfers: a destructive case waits it out
+XFER_TIMEOUT=30
+t0=0	# when the case began (setup)
 DYNDBG=/sys/kernel/debug/dynamic_debug/control
 pids=()
 
@@ -55,7 +58,7 @@ start()
 	for i in $(seq 1 $NCONN); do
 		port=$((BASE_PORT + i))
 		nsx "$RX_NS" "$TLSXFER" server --listen "$RX_IP4:$port" --echo \
-			--seed "$i" --timeout 30 >"$WORK/srv$i" 2>&1 &
+			--seed "$i" --timeout $XFER_TIMEOUT >"$WORK/srv$i" 2>&1 &
 		pids+=($!)
 	done
 	for i in $(seq 1 $NCONN); do
@@ -66,13 +69,14 @@ start()
 			return 1
 		}
 		nsx "$TX_NS" "$TLSXFER" client --connect "$RX_IP4:$port" \
-			--echo --bytes "$BYTES" --seed "$i" --timeout 30 \
+			--echo --bytes "$BYTES" --seed "$i" --timeout $XFER_TIMEOUT \
 			>"$WORK/cli$i" 2>&1 &
 		pids+=($!)
 	done
 	# every connection offloaded both ways at both ends before the event
 	busywait 60000 ctx_at_least "$TX_NS" tls0 $NCONN &&
-	busywait 60000 ctx_at_least "$RX_NS" tls1 $NCONN && return 0
+	busywait 60000 ctx_at_least "$RX_NS" tls1 $NCONN &&
+		echo "all offloaded $((SECONDS - t0)) s into the case" && return 0
 	for i in $(seq 1 $NCONN); do
 		sed "s/^/[srv$i] /" "$WORK/srv$i"
 		sed "s/^/[cli$i] /" "$WORK/cli$i"
@@ -105,7 +109,7 @@ running()
 # or failed without a corrupted byte
 finish()
 {
-	local mode=$1 i rc=0 f p st
+	local mode=$1 i rc=0 f p st t1=$SECONDS
 
 	if ! busywait 120000 eval '! running'; then
 		fail "transfers still running 120 s after the event (hang)"
@@ -136,6 +140,7 @@ finish()
 		fi
 	done
 	pids=()
+	echo "transfers over $((SECONDS - t1)) s after the event"
 	return $rc
 }
 
@@ -152,6 +157,8 @@ conns_paired()
 # backend module unused) and the created/destroyed lines pair up
 case_end()
 {
+	local t1=$SECONDS
+
 	kill_all
 	topo_destroy
 	ip netns del "$OTHER_NS" 2>/dev/null
@@ -160,10 +167,12 @@ case_end()
 		return 1
 	busywait 10000 conns_paired >/dev/null ||
 		{ conns_paired; fail "connections created but never destroyed"; }
+	echo "torn down in $((SECONDS - t1)) s"
 }
 
 setup()
 {
+	t0=$SECONDS
 	topo_create tlsdev tlsdev || return 1
 	# orphaned sockets of killed processes must not linger for minutes
 	for ns in "$TX_NS" "$RX_NS"; do
@@ -246,7 +255,8 @@ test_route()
 {
 	local err0 err1 tx2
 
-	setup || return 1
+	# the detour takes seconds to set up and toggle: longer transfers
+	BYTES=24M setup || return 1
 	ip -n "$TX_NS" link add veth2 type veth peer name veth3 netns "$RX_NS"
 	detour_side "$TX_NS" veth2 tls2 198.18.1.1
 	detour_side "$RX_NS" veth3 tls3 198.18.1.2
@@ -278,7 +288,7 @@ test_rmmod()
 
 test_del_tlsdev()
 {
-	setup || return 1
+	XFER_TIMEOUT=10 setup || return 1
 	sleep 1
 	ip -n "$TX_NS" link del tls0
 	finish clean
@@ -286,7 +296,7 @@ test_del_tlsdev()
 
 test_del_lower()
 {
-	setup || return 1
+	XFER_TIMEOUT=10 setup || return 1
 	sleep 1
 	ip -n "$RX_NS" link del veth1
 	! ip -n "$TX_NS" link show tls0 >/dev/null 2>&1 ||
@@ -297,7 +307,7 @@ test_del_lower()
 # move NS DEV: DEV goes from NS to another namespace mid-transfer
 move()
 {
-	setup || return 1
+	XFER_TIMEOUT=10 setup || return 1
 	ip netns add "$OTHER_NS"
 	sleep 1
 	ip -n "$1" link set "$2" netns "$OTHER_NS" || fail "cannot move $2" ||
