@@ -61,13 +61,15 @@ start()
 			--seed "$i" --timeout $XFER_TIMEOUT >"$WORK/srv$i" 2>&1 &
 		pids+=($!)
 	done
+	# all listening, then the clients back to back: under TCG a process
+	# start can take a second, and the connections must overlap
+	busywait 30000 all_listening || {
+		cat "$WORK"/srv*
+		fail "the servers did not start"
+		return 1
+	}
 	for i in $(seq 1 $NCONN); do
 		port=$((BASE_PORT + i))
-		busywait 30000 port_listening "$RX_NS" $port || {
-			cat "$WORK/srv$i"
-			fail "server $i did not start"
-			return 1
-		}
 		nsx "$TX_NS" "$TLSXFER" client --connect "$RX_IP4:$port" \
 			--echo --bytes "$BYTES" --seed "$i" --timeout $XFER_TIMEOUT \
 			>"$WORK/cli$i" 2>&1 &
@@ -84,6 +86,13 @@ start()
 	nsx "$TX_NS" ethtool -S tls0 | grep -E "_ctx|_del|refused"
 	nsx "$RX_NS" ethtool -S tls1 | grep -E "_ctx|_del|refused"
 	fail "not all $NCONN connections were offloaded"
+}
+
+# all_listening: the NCONN servers listen
+all_listening()
+{
+	[ "$(nsx "$RX_NS" ss -Htln "sport >= :$((BASE_PORT + 1)) and sport <= :$((BASE_PORT + NCONN))" |
+	     wc -l)" -eq $NCONN ]
 }
 
 # ctx_at_least NS DEV N: DEV added N TX and N RX contexts
