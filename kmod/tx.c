@@ -398,7 +398,20 @@ static struct sk_buff *tlsdev_tx_offload_seg(struct tlsdev *td,
 
 	conn = tlsdev_tx_conn(sk);
 	if (!skb->decrypted) {
-		/* handshake data, retransmitted after the keys came */
+		/*
+		 * Data sent before the keys (a handshake), retransmitted after
+		 * them: passed on. TCP never puts it in one skb with data for
+		 * the device (the core marks the last skb before the keys
+		 * end-of-record, and no collapse mixes the decrypted mark);
+		 * were it to reach past the start of the offload, records
+		 * would go out in plaintext: dropped, as mlx5 drops it.
+		 */
+		if (after(ntohl(tcp_hdr(skb)->seq) + skb->len - hlen,
+			  conn->start_seq)) {
+			tlsdev_stats_inc(td, TLSDEV_TX_DROP_BYPASS_REQ);
+			tlsdev_tx_drop(td, skb);
+			return NULL;
+		}
 		tlsdev_stats_inc(td, TLSDEV_TX_SKIP_NO_SYNC_DATA);
 		return tlsdev_tx_detach(skb);
 	}
