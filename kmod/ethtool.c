@@ -31,6 +31,7 @@ const char tlsdev_stat_names[][ETH_GSTRING_LEN] = {
 	[TLSDEV_FAULT_DUP]		= "fault_dup",
 	[TLSDEV_FAULT_DELAY]		= "fault_delay",
 	[TLSDEV_FAULT_REPLAY]		= "fault_replay",
+	[TLSDEV_FAULT_HOLD]		= "fault_hold",
 	[TLSDEV_FAULT_ADD_FAIL]		= "fault_add_fail",
 	[TLSDEV_RX_DECRYPTED_PACKETS]	= "rx_tls_decrypted_packets",
 	[TLSDEV_RX_DECRYPTED_BYTES]	= "rx_tls_decrypted_bytes",

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Fault injection: lose, duplicate, delay or force a resync of chosen
- * segments the device encrypted; lose, reorder or corrupt chosen received
+ * segments the device encrypted, or hold one back, before the device looks
+ * at it, until its record was acknowledged; lose, reorder or corrupt chosen received
  * segments before the device sees them, or make it lose its sync there;
  * lose or delay its answers to async resync queries; make tls_dev_add
  * fail, limit the number of contexts. Configured over generic netlink
@@ -15,6 +16,8 @@
 #include "tlsdev.h"
 
 #define TLSDEV_FAULT_DELAY_MAX	msecs_to_jiffies(20)
+#define TLSDEV_FAULT_HOLD_MAX	(2 * HZ)
+#define TLSDEV_FAULT_HOLD_POLL	msecs_to_jiffies(5)
 
 /*
  * One more event of @r: the action to apply to it, or NONE. Readers run in
@@ -128,10 +131,56 @@ static void tlsdev_fault_timer(struct timer_list *t)
 	tlsdev_fault_flush(td);
 }
 
+/*
+ * Hold @skb, a segment of an offloaded socket that the device has not
+ * looked at, as if it sat in a queue in front of the device while TCP got
+ * the acknowledgment of its bytes (from an earlier copy): @hold_timer
+ * hands it to the device once the TLS core has freed its record, or after
+ * TLSDEV_FAULT_HOLD_MAX. The skb keeps its socket, whose TLS context lives
+ * as long as the skb does. One at a time: false if one is held already.
+ */
+bool tlsdev_fault_hold(struct tlsdev *td, struct sk_buff *skb)
+{
+	bool held = false;
+
+	spin_lock_bh(&td->fault.delay_lock);
+	if (!td->fault.held) {
+		td->fault.held = skb;
+		td->fault.held_until = jiffies + TLSDEV_FAULT_HOLD_MAX;
+		held = true;
+	}
+	spin_unlock_bh(&td->fault.delay_lock);
+	if (held)
+		mod_timer(&td->fault.hold_timer,
+			  jiffies + TLSDEV_FAULT_HOLD_POLL);
+	return held;
+}
+
+static void tlsdev_fault_hold_timer(struct timer_list *t)
+{
+	struct tlsdev *td = from_timer(td, t, fault.hold_timer);
+	struct sk_buff *skb;
+
+	spin_lock_bh(&td->fault.delay_lock);
+	skb = td->fault.held;
+	if (skb && (time_after_eq(jiffies, td->fault.held_until) ||
+		    tlsdev_tx_held_done(td, skb)))
+		td->fault.held = NULL;
+	else
+		skb = NULL;
+	if (!skb && td->fault.held)
+		mod_timer(&td->fault.hold_timer,
+			  jiffies + TLSDEV_FAULT_HOLD_POLL);
+	spin_unlock_bh(&td->fault.delay_lock);
+	if (skb)
+		tlsdev_tx_held_send(td, skb);
+}
+
 void tlsdev_fault_init(struct tlsdev *td)
 {
 	spin_lock_init(&td->fault.delay_lock);
 	timer_setup(&td->fault.delay_timer, tlsdev_fault_timer, 0);
+	timer_setup(&td->fault.hold_timer, tlsdev_fault_hold_timer, 0);
 }
 
 /* The device is going away: nothing may be sent through it any more. */
@@ -139,4 +188,7 @@ void tlsdev_fault_cleanup(struct tlsdev *td)
 {
 	del_timer_sync(&td->fault.delay_timer);
 	kfree_skb(tlsdev_fault_take(td));
+	del_timer_sync(&td->fault.hold_timer);
+	kfree_skb(td->fault.held);
+	td->fault.held = NULL;
 }

@@ -101,7 +101,7 @@ static const struct tlsdev_nl_rule tlsdev_nl_rules[TLSDEV_NL_NR_RULES] = {
 		.count = TLSDEV_A_FAULT_TX_COUNT,
 		.actions = TLSDEV_NL_ACT(NONE) | TLSDEV_NL_ACT(DROP) |
 			   TLSDEV_NL_ACT(DUP) | TLSDEV_NL_ACT(DELAY) |
-			   TLSDEV_NL_ACT(REPLAY),
+			   TLSDEV_NL_ACT(REPLAY) | TLSDEV_NL_ACT(HOLD),
 	},
 	[TLSDEV_NL_RULE_RX] = {
 		.action = TLSDEV_A_FAULT_RX_ACTION,
@@ -782,7 +782,7 @@ static int tlsdev_nl_bad_action(const struct nlattr *attr,
 	switch (id) {
 	case TLSDEV_NL_RULE_TX:
 		NL_SET_ERR_MSG_ATTR(extack, attr,
-				    "a tx action is none, drop, dup, delay or replay");
+				    "a tx action is none, drop, dup, delay, replay or hold");
 		break;
 	case TLSDEV_NL_RULE_RX:
 		NL_SET_ERR_MSG_ATTR(extack, attr,

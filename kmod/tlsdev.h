@@ -44,6 +44,7 @@ enum tlsdev_stat {
 	TLSDEV_FAULT_DUP,
 	TLSDEV_FAULT_DELAY,
 	TLSDEV_FAULT_REPLAY,
+	TLSDEV_FAULT_HOLD,
 	TLSDEV_FAULT_ADD_FAIL,
 	TLSDEV_RX_DECRYPTED_PACKETS,
 	TLSDEV_RX_DECRYPTED_BYTES,
@@ -97,7 +98,7 @@ struct tlsdev_fault_rule {
 /**
  * struct tlsdev_fault - fault injection of one device, set over netlink
  * @tx: TX rule: the events are the segments the device encrypts in order
- *	(tlsdev_fault_tx); DROP, DUP, DELAY, REPLAY
+ *	(tlsdev_fault_tx); DROP, DUP, DELAY, REPLAY, HOLD
  * @rx: RX rule: the TCP segments with payload received for an RX-offloaded
  *	connection, before the device looks at them (tlsdev_fault_rx); DROP,
  *	DELAY (delivered after the next one), CORRUPT, DESYNC
@@ -110,6 +111,11 @@ struct tlsdev_fault_rule {
  *	where a context is added (tlsdev_fault_ctx_room)
  * @delayed: a segment held back by TLSDEV_FAULT_ACT_DELAY, sent after the
  *	next one or when @delay_timer fires; under @delay_lock
+ * @held: a segment held back by TLSDEV_FAULT_ACT_HOLD before the device
+ *	looked at it, with its socket; @hold_timer polls until its record is
+ *	gone from the TLS core's list, or @held_until, then hands it to the
+ *	device; under @delay_lock
+ * @held_until: when @held is handed to the device in any case (jiffies)
  *
  * Netlink validates which actions each rule takes; see struct
  * tlsdev_fault_rule for how the rules are read and written.
@@ -120,9 +126,12 @@ struct tlsdev_fault {
 	struct tlsdev_fault_rule rx_async;
 	atomic_t add_fail;
 	u32 ctx_limit;
-	spinlock_t delay_lock;	/* @delayed */
+	spinlock_t delay_lock;	/* @delayed, @held, @held_until */
 	struct sk_buff *delayed;
 	struct timer_list delay_timer;
+	struct sk_buff *held;
+	unsigned long held_until;
+	struct timer_list hold_timer;
 };
 
 /**
@@ -368,6 +377,8 @@ extern const struct tlsdev_ops tlsdev_tls_ops;
 /* tx.c */
 struct sk_buff *tlsdev_tx_detach(struct sk_buff *skb);
 struct sk_buff *tlsdev_tx_offload(struct tlsdev *td, struct sk_buff *skb);
+bool tlsdev_tx_held_done(struct tlsdev *td, struct sk_buff *skb);
+void tlsdev_tx_held_send(struct tlsdev *td, struct sk_buff *skb);
 void tlsdev_stream_reset(struct tlsdev_stream *st, u32 tcp_seq, u64 rec_sn);
 void tlsdev_xmit_lower(struct tlsdev *td, struct sk_buff *skb);
 
@@ -386,6 +397,7 @@ enum tlsdev_fault_action tlsdev_fault_rx_async(struct tlsdev *td);
 bool tlsdev_fault_add(struct tlsdev *td);
 bool tlsdev_fault_ctx_room(struct tlsdev *td);
 void tlsdev_fault_delay(struct tlsdev *td, struct sk_buff *skb);
+bool tlsdev_fault_hold(struct tlsdev *td, struct sk_buff *skb);
 void tlsdev_fault_flush(struct tlsdev *td);
 void tlsdev_fault_init(struct tlsdev *td);
 void tlsdev_fault_cleanup(struct tlsdev *td);

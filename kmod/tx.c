@@ -377,28 +377,20 @@ static struct sk_buff *tlsdev_tx_fault(struct tlsdev *td, struct sk_buff *skb,
 }
 
 /*
- * @skb belongs to a socket whose TX is offloaded (to this device or, if
- * the route changed, to another). Returns what to send to the lower device,
+ * @skb belongs to a socket whose TX is offloaded to this device; @faults:
+ * the TX fault rule may take it. Returns what to send to the lower device,
  * or NULL if the skb was consumed: dropped (counted in tx_dropped) or
  * taken by a fault (counted by the fault only).
  */
-struct sk_buff *tlsdev_tx_offload(struct tlsdev *td, struct sk_buff *skb)
+static struct sk_buff *tlsdev_tx_offload_seg(struct tlsdev *td,
+					     struct sk_buff *skb, bool faults)
 {
+	enum tlsdev_fault_action fault = TLSDEV_FAULT_ACT_NONE;
 	struct sock *sk = skb->sk;
-	enum tlsdev_fault_action fault;
 	struct tlsdev_tx_conn *conn;
 	struct sk_buff *nskb;
 	bool in_sync;
 	u32 hlen;
-
-	/*
-	 * Only skbs marked decrypted carry plaintext records for this
-	 * device; the rest is data sent before the keys were installed,
-	 * bare ACKs and FINs, or what the software fallback already
-	 * encrypted because the socket is offloaded to another device.
-	 */
-	if (rcu_dereference_bh(tls_get_ctx(sk)->netdev) != td->dev)
-		return tlsdev_tx_detach(skb);
 
 	hlen = skb_tcp_all_headers(skb);
 	if (skb->len == hlen)
@@ -406,7 +398,20 @@ struct sk_buff *tlsdev_tx_offload(struct tlsdev *td, struct sk_buff *skb)
 
 	conn = tlsdev_tx_conn(sk);
 	if (!skb->decrypted) {
-		/* handshake data, retransmitted after the keys came */
+		/*
+		 * Data sent before the keys (a handshake), retransmitted after
+		 * them: passed on. TCP never puts it in one skb with data for
+		 * the device (the core marks the last skb before the keys
+		 * end-of-record, and no collapse mixes the decrypted mark);
+		 * were it to reach past the start of the offload, records
+		 * would go out in plaintext: dropped, as mlx5 drops it.
+		 */
+		if (after(ntohl(tcp_hdr(skb)->seq) + skb->len - hlen,
+			  conn->start_seq)) {
+			tlsdev_stats_inc(td, TLSDEV_TX_DROP_BYPASS_REQ);
+			tlsdev_tx_drop(td, skb);
+			return NULL;
+		}
 		tlsdev_stats_inc(td, TLSDEV_TX_SKIP_NO_SYNC_DATA);
 		return tlsdev_tx_detach(skb);
 	}
@@ -424,14 +429,86 @@ struct sk_buff *tlsdev_tx_offload(struct tlsdev *td, struct sk_buff *skb)
 			return tlsdev_tx_fallback(td, skb);
 	}
 
-	fault = tlsdev_fault_tx(td);
+	if (faults)
+		fault = tlsdev_fault_tx(td);
 	if (fault == TLSDEV_FAULT_ACT_REPLAY &&
 	    td->tx_resync == TLSDEV_TX_RESYNC_REQUEST)
 		fault = TLSDEV_FAULT_ACT_NONE;
+	if (fault == TLSDEV_FAULT_ACT_HOLD) {
+		/* the device looks at it later (tlsdev_tx_held_send) */
+		if (tlsdev_fault_hold(td, skb)) {
+			tlsdev_stats_inc(td, TLSDEV_FAULT_HOLD);
+			return NULL;
+		}
+		fault = TLSDEV_FAULT_ACT_NONE;
+	}
 	nskb = tlsdev_tx_encrypt(td, conn, skb, hlen, fault);
 	if (!nskb)
 		return NULL;
 	if (unlikely(fault != TLSDEV_FAULT_ACT_NONE))
 		nskb = tlsdev_tx_fault(td, nskb, fault);
 	return nskb;
+}
+
+/*
+ * @skb belongs to a socket whose TX is offloaded (to this device or, if
+ * the route changed, to another). Returns what to send to the lower device,
+ * or NULL if the skb was consumed: dropped (counted in tx_dropped) or
+ * taken by a fault (counted by the fault only).
+ */
+struct sk_buff *tlsdev_tx_offload(struct tlsdev *td, struct sk_buff *skb)
+{
+	/*
+	 * Only skbs marked decrypted carry plaintext records for this
+	 * device; the rest is data sent before the keys were installed,
+	 * bare ACKs and FINs, or what the software fallback already
+	 * encrypted because the socket is offloaded to another device.
+	 */
+	if (rcu_dereference_bh(tls_get_ctx(skb->sk)->netdev) != td->dev)
+		return tlsdev_tx_detach(skb);
+	return tlsdev_tx_offload_seg(td, skb, true);
+}
+
+/*
+ * Is the segment TLSDEV_FAULT_ACT_HOLD holds to be handed on: its first
+ * byte's record gone from the TLS core's list (acknowledged and freed), or
+ * its socket no longer offloaded to this device? Called in softirq
+ * context; the held skb keeps its socket and TLS context alive.
+ */
+bool tlsdev_tx_held_done(struct tlsdev *td, struct sk_buff *skb)
+{
+	struct tls_context *ctx = tls_get_ctx(skb->sk);
+	struct tls_offload_context_tx *octx;
+	struct tls_record_info *rec;
+	unsigned long flags;
+	u64 rec_sn;
+
+	if (rcu_dereference_bh(ctx->netdev) != td->dev)
+		return true;
+	octx = tls_offload_ctx_tx(ctx);
+	spin_lock_irqsave(&octx->lock, flags);
+	rec = tls_get_record(octx, ntohl(tcp_hdr(skb)->seq), &rec_sn);
+	spin_unlock_irqrestore(&octx->lock, flags);
+	return !rec;
+}
+
+/*
+ * Hand a segment TLSDEV_FAULT_ACT_HOLD held to the device, as if it were
+ * sent now; no fault applies to it again. Its payload is plaintext the
+ * core meant for this device: if the socket's offload was torn down
+ * meanwhile (tls_device_down, which then no longer waits for it), it is
+ * dropped, never sent as it is.
+ */
+void tlsdev_tx_held_send(struct tlsdev *td, struct sk_buff *skb)
+{
+	rcu_read_lock_bh();
+	if (rcu_dereference_bh(tls_get_ctx(skb->sk)->netdev) != td->dev) {
+		tlsdev_tx_drop(td, skb);
+		skb = NULL;
+	} else {
+		skb = tlsdev_tx_offload_seg(td, skb, false);
+	}
+	if (skb)
+		tlsdev_xmit_lower(td, skb);
+	rcu_read_unlock_bh();
 }

@@ -805,15 +805,15 @@ test_fault_rx_refused()
 {
 	local a rc=0
 
-	for a in dup replay; do
+	for a in dup replay hold; do
 		expect 1 "tls0: an rx action is none, drop, delay, corrupt or desync (Invalid argument)" \
 			ctl fault set dev tls0 rx $a nth 1 || rc=1
 	done
 	for a in corrupt desync; do
-		expect 1 "tls0: a tx action is none, drop, dup, delay or replay (Invalid argument)" \
+		expect 1 "tls0: a tx action is none, drop, dup, delay, replay or hold (Invalid argument)" \
 			ctl fault set dev tls0 tx $a nth 1 || rc=1
 	done
-	for a in corrupt desync dup replay; do
+	for a in corrupt desync dup replay hold; do
 		expect 1 "tls0: an rx-async action is none, drop or delay (Invalid argument)" \
 			ctl fault set dev tls0 rx-async $a nth 1 || rc=1
 	done
@@ -1008,7 +1008,7 @@ A_IFINDEX, A_IFNAME, A_LOWER_IFINDEX, A_FAULT, A_RX_RESYNC = 1, 2, 3, 8, 11
 F_ACTION, F_NTH, F_EVERY, F_COUNT, F_ADD_FAIL = 1, 2, 3, 4, 5
 F_RX_ACTION, F_RX_NTH, F_RX_EVERY, F_RX_COUNT = 7, 8, 9, 10
 F_AS_ACTION, F_AS_NTH, F_AS_EVERY, F_AS_COUNT = 11, 12, 13, 14
-DROP, DUP, DELAY, REPLAY, CORRUPT, DESYNC = 1, 2, 3, 4, 5, 6
+DROP, DUP, DELAY, REPLAY, CORRUPT, DESYNC, HOLD = 1, 2, 3, 4, 5, 6, 7
 
 def g(cmd, attrs, flags=0):
     return genl.request(family, flags, struct.pack('=BBH', cmd, 1, 0) + attrs)
@@ -1054,9 +1054,9 @@ cases = [
     ('read-only tx-count', g(FAULT_SET, fault(u32(F_COUNT, 0))),
      errno.EINVAL, 'tx-count is read-only'),
     ('tx corrupt', g(FAULT_SET, fault(u32(F_ACTION, CORRUPT), u32(F_NTH, 1))),
-     errno.EINVAL, 'a tx action is none, drop, dup, delay or replay'),
+     errno.EINVAL, 'a tx action is none, drop, dup, delay, replay or hold'),
     ('tx desync', g(FAULT_SET, fault(u32(F_ACTION, DESYNC), u32(F_NTH, 1))),
-     errno.EINVAL, 'a tx action is none, drop, dup, delay or replay'),
+     errno.EINVAL, 'a tx action is none, drop, dup, delay, replay or hold'),
     ('rx dup', g(FAULT_SET, fault(u32(F_RX_ACTION, DUP), u32(F_RX_NTH, 1))),
      errno.EINVAL, 'an rx action is none, drop, delay, corrupt or desync'),
     ('rx replay', g(FAULT_SET, fault(u32(F_RX_ACTION, REPLAY), u32(F_RX_NTH, 1))),
@@ -1067,7 +1067,9 @@ cases = [
      errno.EINVAL, 'an rx-async action is none, drop or delay'),
     ('rx-async dup', g(FAULT_SET, fault(u32(F_AS_ACTION, DUP), u32(F_AS_NTH, 1))),
      errno.EINVAL, 'an rx-async action is none, drop or delay'),
-    ('rx action out of range', g(FAULT_SET, fault(u32(F_RX_ACTION, 7), u32(F_RX_NTH, 1))),
+    ('rx hold', g(FAULT_SET, fault(u32(F_RX_ACTION, HOLD), u32(F_RX_NTH, 1))),
+     errno.EINVAL, 'an rx action is none, drop, delay, corrupt or desync'),
+    ('rx action out of range', g(FAULT_SET, fault(u32(F_RX_ACTION, 99), u32(F_RX_NTH, 1))),
      errno.ERANGE, 'integer out of range'),
     ('rx nth 0', g(FAULT_SET, fault(u32(F_RX_ACTION, DROP), u32(F_RX_NTH, 0))),
      errno.ERANGE, 'integer out of range'),

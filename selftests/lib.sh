@@ -195,3 +195,26 @@ port_listening()
 		ss -Htln "sport = :$2" | grep -q .
 	fi
 }
+
+# tlsdev_remake NS DEV LOWER IP4 IP6 [TLSDEVCTL_LINK_ARGS...]: DEV made
+# again on LOWER in NS, by tlsdevctl with these arguments (backend,
+# tx-resync, ...; $TLSDEVCTL) or by ip link without, up and addressed
+# (the peer must answer pings again). DEV must hold no context.
+tlsdev_remake()
+{
+	local ns=$1 dev=$2 lower=$3 ip4=$4 ip6=$5
+	local ctl=${TLSDEVCTL:-$TOP_DIR/user/tlsdevctl}
+	shift 5
+
+	busywait 30000 dev_ctx_released "$ns" "$dev" || return 1
+	ip -n "$ns" link del "$dev" || return 1
+	if [ $# -gt 0 ]; then
+		nsx "$ns" "$ctl" link add "$dev" link "$lower" "$@" || return 1
+	else
+		ip -n "$ns" link add link "$lower" name "$dev" type tlsdev ||
+			return 1
+	fi
+	ip -n "$ns" link set "$dev" up
+	ip -n "$ns" addr add "$ip4/24" dev "$dev"
+	ip -n "$ns" addr add "$ip6/64" dev "$dev" nodad
+}

@@ -21,6 +21,19 @@
  * record's tag and every byte. Record sequence numbers may start near
  * 2^32 as well. At the end, the server's receive sequence number (read in
  * repair mode) proves the wrap, and tls0 must have released the context.
+ *
+ * The device's TX resync mode decides what the counters must show:
+ * TX_WRAP_RESYNC=request for a tls0 made with "tx-resync request" (the
+ * default is replay). TX_WRAP_NAME names the run in the results (default
+ * tx_wrap), TX_WRAP_VARIANTS and TX_WRAP_TESTS (names separated by spaces)
+ * restrict it to those variants and tests. TLSDEVCTL is the tlsdevctl
+ * binary, for the fault injection of drop_no_sync_data.
+ *
+ * Also here, the TX contract counters that only these connections reach
+ * deterministically: tx_tls_skip_no_sync_data (a segment sent before the
+ * keys, lost on the wire and retransmitted after them) and
+ * tx_tls_drop_no_sync_data (a retransmission reaching the device after
+ * its record was acknowledged and freed).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -100,8 +113,9 @@ static const char tls_stat_names[TS_NUM][16] = {
 /* ethtool -S counters of tls0 */
 enum dev_stat {
 	DS_BYTES, DS_CTX, DS_DEL, DS_OOO, DS_DUMP, DS_DUMP_BYTES,
-	DS_FALLBACK, DS_DROP_NO_SYNC, DS_DROP_BYPASS, DS_DROP_NO_MEM,
-	DS_DROP_ENGINE, DS_NUM
+	DS_FALLBACK, DS_RESYNC_REQ, DS_RESYNC_DONE, DS_SKIP_NO_SYNC,
+	DS_DROP_NO_SYNC, DS_DROP_BYPASS, DS_DROP_NO_MEM, DS_DROP_ENGINE,
+	DS_FAULT_HOLD, DS_NUM
 };
 
 static const char dev_stat_names[DS_NUM][ETH_GSTRING_LEN] = {
@@ -112,11 +126,19 @@ static const char dev_stat_names[DS_NUM][ETH_GSTRING_LEN] = {
 	[DS_DUMP]	= "tx_tls_dump_packets",
 	[DS_DUMP_BYTES]	= "tx_tls_dump_bytes",
 	[DS_FALLBACK]	= "tx_tls_fallback_packets",
+	[DS_RESYNC_REQ]	= "tx_tls_resync_req",
+	[DS_RESYNC_DONE] = "tx_tls_resync_done",
+	[DS_SKIP_NO_SYNC] = "tx_tls_skip_no_sync_data",
 	[DS_DROP_NO_SYNC] = "tx_tls_drop_no_sync_data",
 	[DS_DROP_BYPASS] = "tx_tls_drop_bypass_req",
 	[DS_DROP_NO_MEM] = "tx_tls_drop_no_mem",
 	[DS_DROP_ENGINE] = "tx_tls_drop_engine",
+	[DS_FAULT_HOLD]	= "fault_hold",
 };
+
+/* The device's tx-resync mode (TX_WRAP_RESYNC) and the fault tool. */
+static bool request_mode;
+static const char *tlsdevctl;
 
 union tls_crypto {
 	struct tls_crypto_info info;
@@ -132,6 +154,8 @@ struct wrap_params {
 	size_t chunk;		/* bytes per send(); REC_PAYLOAD: full records */
 	const char *qdisc;	/* root qdisc of veth0 during the transfer */
 	bool drop_at_wrap;	/* and filters dropping segments near 2^32 */
+	bool drop_before_device;	/* the same on tls0 (root qdisc 1: prio) */
+	int sndbuf;		/* SO_SNDBUF of the client, 0: default */
 };
 
 /* Byte @off of the stream; not periodic at any power of two. */
@@ -185,6 +209,17 @@ static int run_cmd(const char *cmd)
 		fprintf(stderr, "# %s: %s", cmd, line);
 	st = pclose(f);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Run "tlsdevctl fault @args" (in the current netns). */
+static int fault_cmd(const char *args)
+{
+	char cmd[512];
+
+	if (!tlsdevctl)
+		return -1;
+	snprintf(cmd, sizeof(cmd), "%s fault %s 2>&1", tlsdevctl, args);
+	return run_cmd(cmd);
 }
 
 static uint64_t now_ms(void)
@@ -315,6 +350,36 @@ static void dev_stats_read(struct __test_metadata *_metadata, uint64_t *v)
 	}
 	free(strs);
 	free(stats);
+}
+
+/*
+ * tls0's tx_dropped (a netdev statistic, not an ethtool one), from
+ * /proc/net/dev of our netns (sysfs shows the netns that mounted it).
+ */
+static uint64_t dev_tx_dropped(struct __test_metadata *_metadata)
+{
+	unsigned long long v[12];
+	char line[512], *p;
+	bool found = false;
+	FILE *f;
+
+	f = fopen("/proc/net/dev", "re");
+	ASSERT_NE(NULL, f) TH_LOG("/proc/net/dev: %s", strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		p = strchr(line, ':');
+		if (!p)
+			continue;
+		*p = 0;
+		if (strcmp(line + strspn(line, " "), TX_DEV))
+			continue;
+		/* rx: bytes packets errs drop fifo frame compressed multicast */
+		found = sscanf(p + 1, "%llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu",
+			       &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
+			       &v[7], &v[8], &v[9], &v[10], &v[11]) == 12;
+	}
+	fclose(f);
+	ASSERT_TRUE(found) TH_LOG("no %s in /proc/net/dev", TX_DEV);
+	return v[11];	/* tx: bytes packets errs drop */
 }
 
 /* TLS_INFO_TXCONF of an INET_DIAG_ULP_INFO attribute, or -1. */
@@ -499,10 +564,14 @@ FIXTURE(tx_wrap)
 	int tx_ns, rx_ns;
 	int cfd, sfd;
 	bool loss_on;		/* teardown removes the qdisc from veth0 */
+	bool tls0_qdisc;	/* from tls0 */
+	bool ack_delay;		/* from veth1 in $RX_NS */
+	bool fault_on;		/* teardown clears tls0's fault rules */
 };
 
 FIXTURE_VARIANT(tx_wrap)
 {
+	const char *name;	/* as the harness names it; TX_WRAP_VARIANTS */
 	int family;
 	const char *tx_addr;
 	const char *rx_addr;
@@ -511,6 +580,7 @@ FIXTURE_VARIANT(tx_wrap)
 
 FIXTURE_VARIANT_ADD(tx_wrap, gcm128_ipv4)
 {
+	.name = "gcm128_ipv4",
 	.family = AF_INET,
 	.tx_addr = TX_ADDR4,
 	.rx_addr = RX_ADDR4,
@@ -519,6 +589,7 @@ FIXTURE_VARIANT_ADD(tx_wrap, gcm128_ipv4)
 
 FIXTURE_VARIANT_ADD(tx_wrap, gcm256_ipv6)
 {
+	.name = "gcm256_ipv6",
 	.family = AF_INET6,
 	.tx_addr = TX_ADDR6,
 	.rx_addr = RX_ADDR6,
@@ -545,6 +616,14 @@ FIXTURE_TEARDOWN(tx_wrap)
 		close(self->sfd);
 	if (self->loss_on)
 		run_cmd("tc qdisc del dev " LOWER_DEV " root 2>&1");
+	if (self->tls0_qdisc)
+		run_cmd("tc qdisc del dev " TX_DEV " root 2>&1");
+	if (self->fault_on)
+		fault_cmd("clear dev " TX_DEV);
+	if (self->ack_delay && !setns(self->rx_ns, CLONE_NEWNET)) {
+		run_cmd("tc qdisc del dev veth1 root 2>&1");
+		setns(self->tx_ns, CLONE_NEWNET);
+	}
 	close(self->tx_ns);
 	close(self->rx_ns);
 }
@@ -581,25 +660,43 @@ static void conn_repair(struct __test_metadata *_metadata,
 	sock_timeouts(_metadata, self->sfd);
 }
 
+/* The server's TLS_RX, with the keys of the client's TLS_TX; 0 or errno. */
+static int tls_install_rx(int fd, uint16_t cipher, uint64_t rec_seq)
+{
+	union tls_crypto crypto;
+	socklen_t clen;
+
+	clen = crypto_init(&crypto, cipher, rec_seq);
+	if (setsockopt(fd, IPPROTO_TCP, TCP_ULP, "tls", sizeof("tls")) ||
+	    setsockopt(fd, SOL_TLS, TLS_RX, &crypto, clen))
+		return errno;
+	return 0;
+}
+
+/* The client's TLS_TX, which must be offloaded to tls0. */
+static void tls_install_tx(struct __test_metadata *_metadata, int fd,
+			   uint16_t cipher, uint64_t rec_seq)
+{
+	union tls_crypto crypto;
+	socklen_t clen;
+
+	ASSERT_EQ(0, setsockopt(fd, IPPROTO_TCP, TCP_ULP, "tls", sizeof("tls")))
+		TH_LOG("TCP_ULP tls on the repaired client: %s", strerror(errno));
+	clen = crypto_init(&crypto, cipher, rec_seq);
+	ASSERT_EQ(0, setsockopt(fd, SOL_TLS, TLS_TX, &crypto, clen))
+		TH_LOG("TLS_TX: %s", strerror(errno));
+	ASSERT_EQ(TLS_CONF_HW, tls_tx_conf(_metadata, fd))
+		TH_LOG("TX of the client is not offloaded to %s", TX_DEV);
+}
+
 static void tls_install(struct __test_metadata *_metadata,
 			FIXTURE_DATA(tx_wrap) *self,
 			const FIXTURE_VARIANT(tx_wrap) *variant,
 			uint64_t rec_seq)
 {
-	union tls_crypto crypto;
-	socklen_t clen;
-
-	ASSERT_EQ(0, setsockopt(self->cfd, IPPROTO_TCP, TCP_ULP, "tls", sizeof("tls")))
-		TH_LOG("TCP_ULP tls on the repaired client: %s", strerror(errno));
-	ASSERT_EQ(0, setsockopt(self->sfd, IPPROTO_TCP, TCP_ULP, "tls", sizeof("tls")))
-		TH_LOG("TCP_ULP tls on the repaired server: %s", strerror(errno));
-	clen = crypto_init(&crypto, variant->cipher, rec_seq);
-	ASSERT_EQ(0, setsockopt(self->cfd, SOL_TLS, TLS_TX, &crypto, clen))
-		TH_LOG("TLS_TX: %s", strerror(errno));
-	ASSERT_EQ(0, setsockopt(self->sfd, SOL_TLS, TLS_RX, &crypto, clen))
-		TH_LOG("TLS_RX: %s", strerror(errno));
-	ASSERT_EQ(TLS_CONF_HW, tls_tx_conf(_metadata, self->cfd))
-		TH_LOG("TX of the client is not offloaded to %s", TX_DEV);
+	tls_install_tx(_metadata, self->cfd, variant->cipher, rec_seq);
+	ASSERT_EQ(0, tls_install_rx(self->sfd, variant->cipher, rec_seq))
+		TH_LOG("TLS_RX on the repaired server: %s", strerror(errno));
 }
 
 static volatile sig_atomic_t rx_failed;
@@ -610,19 +707,21 @@ static void rx_failed_handler(int sig)
 	rx_failed = 1;
 }
 
-/* The receiver: @len pattern bytes from @fd. Returns an exit status. */
-static int rx_verify(int fd, uint64_t len)
+/*
+ * Receive pattern bytes [@off, @end) from @fd and check them; an exit
+ * status.
+ */
+static int rx_pattern(int fd, uint64_t off, uint64_t end)
 {
 	static uint8_t buf[XFER_CHUNK];
-	uint64_t off = 0;
 
-	while (off < len) {
-		size_t want = len - off < sizeof(buf) ? len - off : sizeof(buf);
+	while (off < end) {
+		size_t want = end - off < sizeof(buf) ? end - off : sizeof(buf);
 		ssize_t r = recv(fd, buf, want, 0), bad;
 
 		if (r <= 0) {
 			fprintf(stderr, "# receiver: recv: %s at byte %" PRIu64 " of %" PRIu64 "%s\n",
-				r ? strerror(errno) : "EOF", off, len,
+				r ? strerror(errno) : "EOF", off, end,
 				r && errno == EBADMSG ?
 				" (a record failed authentication)" : "");
 			return 1;
@@ -638,7 +737,38 @@ static int rx_verify(int fd, uint64_t len)
 	return 0;
 }
 
-static pid_t rx_start(struct __test_metadata *_metadata, int fd, uint64_t len)
+/*
+ * Plaintext sent before the keys (a handshake's last flight) is the
+ * pattern from this offset on, so that it differs from the records'.
+ */
+#define PLAIN_OFF	((uint64_t)1 << 40)
+
+/*
+ * The receiver: @pre bytes of plaintext (the end of what was sent before
+ * the keys, from PLAIN_OFF + @pre_off) first, if any, then TLS_RX with
+ * @cipher and record sequence number 0, then @len pattern bytes from
+ * @fd. Returns an exit status.
+ */
+static int rx_verify(int fd, uint64_t pre_off, uint32_t pre, uint16_t cipher,
+		     uint64_t len)
+{
+	int err;
+
+	if (pre) {
+		if (rx_pattern(fd, PLAIN_OFF + pre_off, PLAIN_OFF + pre_off + pre))
+			return 1;
+		err = tls_install_rx(fd, cipher, 0);
+		if (err) {
+			fprintf(stderr, "# receiver: TLS_RX: %s\n", strerror(err));
+			return 1;
+		}
+	}
+	return rx_pattern(fd, 0, len);
+}
+
+static pid_t rx_start_pre(struct __test_metadata *_metadata, int fd,
+			  uint64_t pre_off, uint32_t pre, uint16_t cipher,
+			  uint64_t len)
 {
 	struct sigaction sa = { .sa_handler = rx_failed_handler };
 	pid_t pid;
@@ -650,13 +780,18 @@ static pid_t rx_start(struct __test_metadata *_metadata, int fd, uint64_t len)
 	pid = fork();
 	ASSERT_LE(0, pid) TH_LOG("fork: %s", strerror(errno));
 	if (!pid) {
-		int ret = rx_verify(fd, len);
+		int ret = rx_verify(fd, pre_off, pre, cipher, len);
 
 		if (ret)
 			kill(getppid(), SIGUSR1);
 		_exit(ret);
 	}
 	return pid;
+}
+
+static pid_t rx_start(struct __test_metadata *_metadata, int fd, uint64_t len)
+{
+	return rx_start_pre(_metadata, fd, 0, 0, 0, len);
 }
 
 static void rx_wait(struct __test_metadata *_metadata, pid_t pid, int fd)
@@ -676,15 +811,15 @@ static void rx_wait(struct __test_metadata *_metadata, pid_t pid, int fd)
 	ASSERT_EQ(EAGAIN, errno);
 }
 
-static void send_pattern(struct __test_metadata *_metadata, int fd,
-			 uint64_t len, size_t chunk)
+/* Send pattern bytes [@off, @end) in writes of @chunk bytes. */
+static void send_range(struct __test_metadata *_metadata, int fd,
+		       uint64_t off, uint64_t end, size_t chunk)
 {
 	static uint8_t buf[XFER_CHUNK];
-	uint64_t off = 0;
 
 	ASSERT_GE(sizeof(buf), chunk);
-	while (off < len) {
-		size_t n = len - off < chunk ? len - off : chunk, done = 0;
+	while (off < end) {
+		size_t n = end - off < chunk ? end - off : chunk, done = 0;
 
 		pattern_fill(buf, off, n);
 		while (done < n) {
@@ -701,14 +836,40 @@ static void send_pattern(struct __test_metadata *_metadata, int fd,
 	}
 }
 
+static void send_pattern(struct __test_metadata *_metadata, int fd,
+			 uint64_t len, size_t chunk)
+{
+	send_range(_metadata, fd, 0, len, chunk);
+}
+
+/* Wait until everything @fd sent was acknowledged (TCP_INFO). */
+static void wait_acked(struct __test_metadata *_metadata, int fd)
+{
+	uint64_t deadline = now_ms() + 10000;
+	struct tcp_info ti;
+	socklen_t len;
+
+	do {
+		len = sizeof(ti);
+		ASSERT_EQ(0, getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len));
+		if (!ti.tcpi_unacked)
+			return;
+		usleep(5000);
+	} while (now_ms() < deadline);
+	ASSERT_EQ(0U, ti.tcpi_unacked) TH_LOG("data unacknowledged after 10 s");
+}
+
 /*
- * On veth0 (root qdisc 1: prio), drop every 4th segment whose TCP
+ * On @dev (root qdisc 1: prio), drop every 4th segment whose TCP
  * sequence number is in [2^32 - 256 KiB, 2^32 + 256 KiB): the top 14 bits
  * all set or all clear. u32 offsets count from the IP header (no options
  * or extension headers here); gact "determ" counts the matches, so the
- * retransmission of a dropped segment usually passes.
+ * retransmission of a dropped segment usually passes. On veth0 the
+ * segments are lost after the device; on tls0 before it, so the device
+ * sees jumps forward (a skb there may be a TSO burst of several segments).
  */
-static void drop_at_wrap(struct __test_metadata *_metadata, int family)
+static void drop_at_wrap(struct __test_metadata *_metadata, const char *dev,
+			 int family)
 {
 	static const char *const values[] = { "0xfffc0000", "0x00000000" };
 	unsigned int i;
@@ -717,9 +878,116 @@ static void drop_at_wrap(struct __test_metadata *_metadata, int family)
 	for (i = 0; i < ARRAY_SIZE(values); i++) {
 		snprintf(cmd, sizeof(cmd),
 			 "tc filter add dev %s parent 1: protocol %s prio %u u32 match u32 %s 0xfffc0000 at %d action gact ok random determ drop 4 2>&1",
-			 LOWER_DEV, family == AF_INET ? "ip" : "ipv6", i + 1,
+			 dev, family == AF_INET ? "ip" : "ipv6", i + 1,
 			 values[i], family == AF_INET ? 20 + 4 : 40 + 4);
 		ASSERT_EQ(0, run_cmd(cmd)) TH_LOG("%s", cmd);
+	}
+}
+
+/*
+ * Close both ends: the connection's context must be released (@ts0 and
+ * @ds0: the counters before it was made).
+ */
+static void conn_close(struct __test_metadata *_metadata,
+		       FIXTURE_DATA(tx_wrap) *self, const uint64_t *ts0,
+		       const uint64_t *ds0)
+{
+	uint64_t ts[TS_NUM], ds[DS_NUM], deadline;
+
+	close(self->cfd);
+	close(self->sfd);
+	self->cfd = self->sfd = -1;
+	tls_stats_read(_metadata, ts);
+	EXPECT_EQ(ts0[TS_CURR_TX_DEV], ts[TS_CURR_TX_DEV]);
+	deadline = now_ms() + CTX_DEL_TIMEOUT_MS;
+	do {
+		dev_stats_read(_metadata, ds);
+		if (ds[DS_DEL] == ds0[DS_DEL] + 1)
+			break;
+		usleep(20000);
+	} while (now_ms() < deadline);
+	EXPECT_EQ(ds0[DS_DEL] + 1, ds[DS_DEL])
+		TH_LOG("context not released within %d ms", CTX_DEL_TIMEOUT_MS);
+}
+
+/*
+ * The server received the stream of @bytes TCP payload bytes from @isn,
+ * past 2^32 (read in repair mode).
+ */
+static void wrap_check(struct __test_metadata *_metadata, int sfd,
+		       uint32_t isn, uint64_t bytes)
+{
+	uint32_t end = rcv_nxt_get(_metadata, sfd);
+
+	TH_LOG("stream ended at %#" PRIx32 ", %" PRIu32 " bytes after the isn",
+	       end, end - isn);
+	EXPECT_LT(end, isn) TH_LOG("the sequence number did not wrap");
+	EXPECT_EQ((uint32_t)bytes, (uint32_t)(end - isn));
+}
+
+/*
+ * The device's counters over one transfer of a @stream-byte record stream
+ * (@ds0 before, @ds after), per the device's tx-resync mode. @loss: TCP
+ * must have retransmitted; @jumps: segments were lost before the device,
+ * which saw jumps forward.
+ *
+ * replay: every out-of-sequence segment replayed, never the fallback, and
+ * every byte of the record stream through the engine.
+ * request: no replay; out-of-sequence segments go through the software
+ * fallback (retransmissions), a jump makes the device ask the core for a
+ * resync at the next record, which the core answers (the sender keeps
+ * writing after the drops); the device encrypts the whole stream unless it
+ * missed part of it.
+ */
+static void dev_stats_check(struct __test_metadata *_metadata,
+			    const uint64_t *ds0, const uint64_t *ds,
+			    uint64_t stream, bool loss, bool jumps)
+{
+	uint64_t d[DS_NUM];
+	int i;
+
+	for (i = 0; i < DS_NUM; i++)
+		d[i] = ds[i] - ds0[i];
+	TH_LOG("tls0: encrypted %" PRIu64 " bytes, %" PRIu64 " out of sequence, %" PRIu64 " replays of %" PRIu64 " bytes, %" PRIu64 " fallback, %" PRIu64 " resyncs requested, %" PRIu64 " done",
+	       d[DS_BYTES], d[DS_OOO], d[DS_DUMP], d[DS_DUMP_BYTES],
+	       d[DS_FALLBACK], d[DS_RESYNC_REQ], d[DS_RESYNC_DONE]);
+	EXPECT_EQ(1UL, d[DS_CTX]);
+	EXPECT_EQ(0UL, d[DS_DROP_NO_SYNC]);
+	EXPECT_EQ(0UL, d[DS_DROP_BYPASS]);
+	EXPECT_EQ(0UL, d[DS_DROP_NO_MEM]);
+	EXPECT_EQ(0UL, d[DS_DROP_ENGINE]);
+	EXPECT_LE(d[DS_RESYNC_DONE], d[DS_RESYNC_REQ])
+		TH_LOG("more resyncs done than requested");
+	if (!request_mode) {
+		EXPECT_LE(stream, d[DS_BYTES])
+			TH_LOG("the device encrypted less than the record stream");
+		EXPECT_EQ(0UL, d[DS_FALLBACK]) TH_LOG("fallback used");
+		EXPECT_EQ(0UL, d[DS_RESYNC_REQ]) TH_LOG("replay mode requested a resync");
+		EXPECT_EQ(d[DS_OOO], d[DS_DUMP])
+			TH_LOG("out-of-sequence segments not replayed");
+		if (loss) {
+			EXPECT_LT(0UL, d[DS_DUMP]) TH_LOG("no replay under loss");
+		}
+		return;
+	}
+	EXPECT_EQ(0UL, d[DS_DUMP]) TH_LOG("request mode replayed");
+	EXPECT_LE(d[DS_FALLBACK], d[DS_OOO])
+		TH_LOG("fallback packets that were not out of sequence");
+	/* at most one request is pending when the connection ends */
+	EXPECT_LE(d[DS_RESYNC_REQ], d[DS_RESYNC_DONE] + 1)
+		TH_LOG("resync requests never answered");
+	if (!jumps) {
+		EXPECT_LE(stream, d[DS_BYTES])
+			TH_LOG("the device encrypted less than the record stream");
+		EXPECT_EQ(0UL, d[DS_RESYNC_REQ])
+			TH_LOG("a resync requested without a jump");
+	}
+	if (loss) {
+		EXPECT_LT(0UL, d[DS_FALLBACK]) TH_LOG("no fallback under loss");
+	}
+	if (jumps) {
+		EXPECT_LT(0UL, d[DS_RESYNC_REQ]) TH_LOG("no resync requested");
+		EXPECT_LT(0UL, d[DS_RESYNC_DONE]) TH_LOG("no resync done");
 	}
 }
 
@@ -733,7 +1001,7 @@ static void wrap_xfer(struct __test_metadata *_metadata,
 		      const struct wrap_params *p)
 {
 	uint64_t ts0[TS_NUM], ts[TS_NUM], ds0[DS_NUM], ds[DS_NUM];
-	uint64_t records, stream, deadline, t0;
+	uint64_t records, stream, t0;
 	uint32_t end;
 	char cmd[256];
 	pid_t pid;
@@ -741,14 +1009,19 @@ static void wrap_xfer(struct __test_metadata *_metadata,
 	/* full records when writes are whole records; at least this many */
 	records = (p->len + REC_PAYLOAD - 1) / REC_PAYLOAD;
 	stream = p->len + records * REC_OVERHEAD;
-	TH_LOG("isn %#" PRIx32 " (2^32 - %" PRIu64 "), rec_seq %#" PRIx64 ", %" PRIu64 " bytes in %zu-byte writes%s%s%s",
+	TH_LOG("isn %#" PRIx32 " (2^32 - %" PRIu64 "), rec_seq %#" PRIx64 ", %" PRIu64 " bytes in %zu-byte writes%s%s%s%s, %s mode",
 	       p->isn, TWO32 - p->isn, p->rec_seq, p->len, p->chunk,
 	       p->qdisc ? ", veth0: " : "", p->qdisc ? p->qdisc : "",
-	       p->drop_at_wrap ? ", drops near 2^32" : "");
+	       p->drop_at_wrap ? ", drops near 2^32" : "",
+	       p->drop_before_device ? ", drops near 2^32 before the device" : "",
+	       request_mode ? "request" : "replay");
 
 	dev_stats_read(_metadata, ds0);
 	tls_stats_read(_metadata, ts0);
 	conn_repair(_metadata, self, variant, p->isn);
+	if (p->sndbuf)
+		ASSERT_EQ(0, setsockopt(self->cfd, SOL_SOCKET, SO_SNDBUF,
+					&p->sndbuf, sizeof(p->sndbuf)));
 	tls_install(_metadata, self, variant, p->rec_seq);
 
 	if (p->qdisc) {
@@ -758,7 +1031,12 @@ static void wrap_xfer(struct __test_metadata *_metadata,
 		self->loss_on = true;
 	}
 	if (p->drop_at_wrap)
-		drop_at_wrap(_metadata, variant->family);
+		drop_at_wrap(_metadata, LOWER_DEV, variant->family);
+	if (p->drop_before_device) {
+		ASSERT_EQ(0, run_cmd("tc qdisc add dev " TX_DEV " root handle 1: prio 2>&1"));
+		self->tls0_qdisc = true;
+		drop_at_wrap(_metadata, TX_DEV, variant->family);
+	}
 	t0 = now_ms();
 	pid = rx_start(_metadata, self->sfd, p->len);
 	send_pattern(_metadata, self->cfd, p->len, p->chunk);
@@ -767,6 +1045,10 @@ static void wrap_xfer(struct __test_metadata *_metadata,
 	if (p->qdisc) {
 		self->loss_on = false;
 		ASSERT_EQ(0, run_cmd("tc qdisc del dev " LOWER_DEV " root 2>&1"));
+	}
+	if (p->drop_before_device) {
+		self->tls0_qdisc = false;
+		ASSERT_EQ(0, run_cmd("tc qdisc del dev " TX_DEV " root 2>&1"));
 	}
 
 	/* the server received the whole record stream, past 2^32 */
@@ -786,38 +1068,12 @@ static void wrap_xfer(struct __test_metadata *_metadata,
 	EXPECT_EQ(ts0[TS_TX_DEV] + 1, ts[TS_TX_DEV]) TH_LOG("TlsTxDevice");
 
 	dev_stats_read(_metadata, ds);
-	TH_LOG("tls0: encrypted %" PRIu64 " bytes, %" PRIu64 " out of sequence, %" PRIu64 " replays of %" PRIu64 " bytes, %" PRIu64 " fallback",
-	       ds[DS_BYTES] - ds0[DS_BYTES], ds[DS_OOO] - ds0[DS_OOO],
-	       ds[DS_DUMP] - ds0[DS_DUMP], ds[DS_DUMP_BYTES] - ds0[DS_DUMP_BYTES],
-	       ds[DS_FALLBACK] - ds0[DS_FALLBACK]);
-	EXPECT_EQ(ds0[DS_CTX] + 1, ds[DS_CTX]);
-	EXPECT_LE(ds0[DS_BYTES] + stream, ds[DS_BYTES])
-		TH_LOG("the device encrypted less than the record stream");
-	EXPECT_EQ(ds0[DS_FALLBACK], ds[DS_FALLBACK]) TH_LOG("fallback used");
-	EXPECT_EQ(ds[DS_OOO] - ds0[DS_OOO], ds[DS_DUMP] - ds0[DS_DUMP])
-		TH_LOG("out-of-sequence segments not replayed");
-	EXPECT_EQ(ds0[DS_DROP_NO_SYNC], ds[DS_DROP_NO_SYNC]);
-	EXPECT_EQ(ds0[DS_DROP_BYPASS], ds[DS_DROP_BYPASS]);
-	EXPECT_EQ(ds0[DS_DROP_NO_MEM], ds[DS_DROP_NO_MEM]);
-	EXPECT_EQ(ds0[DS_DROP_ENGINE], ds[DS_DROP_ENGINE]);
-	if (p->qdisc) {
-		EXPECT_LT(ds0[DS_DUMP], ds[DS_DUMP]) TH_LOG("no replay under loss");
-	}
+	dev_stats_check(_metadata, ds0, ds, stream,
+			p->qdisc || p->drop_at_wrap || p->drop_before_device,
+			p->drop_before_device);
+	EXPECT_EQ(ds0[DS_SKIP_NO_SYNC], ds[DS_SKIP_NO_SYNC]);
 
-	close(self->cfd);
-	close(self->sfd);
-	self->cfd = self->sfd = -1;
-	tls_stats_read(_metadata, ts);
-	EXPECT_EQ(ts0[TS_CURR_TX_DEV], ts[TS_CURR_TX_DEV]);
-	deadline = now_ms() + CTX_DEL_TIMEOUT_MS;
-	do {
-		dev_stats_read(_metadata, ds);
-		if (ds[DS_DEL] == ds0[DS_DEL] + 1)
-			break;
-		usleep(20000);
-	} while (now_ms() < deadline);
-	EXPECT_EQ(ds0[DS_DEL] + 1, ds[DS_DEL])
-		TH_LOG("context not released within %d ms", CTX_DEL_TIMEOUT_MS);
+	conn_close(_metadata, self, ts0, ds0);
 }
 
 /* 4 MiB from 200000 bytes below 2^32 */
@@ -894,11 +1150,270 @@ TEST_F_TIMEOUT(tx_wrap, tcp_seq_wrap_loss_at_wrap, 120)
 	wrap_xfer(_metadata, self, variant, &p);
 }
 
+/* Loss before the device at the wrap: it sees jumps forward across 2^32 */
+TEST_F_TIMEOUT(tx_wrap, tcp_seq_wrap_loss_before_device, 120)
+{
+	/*
+	 * In request mode the core answers a resync request when the
+	 * application pushes its next record: a small send buffer keeps the
+	 * client writing until the end.
+	 */
+	const struct wrap_params p = {
+		.isn = TWO32 - MIB, .len = 2 * MIB, .chunk = XFER_CHUNK,
+		.drop_before_device = true, .sndbuf = 64 * KIB,
+	};
+
+	wrap_xfer(_metadata, self, variant, &p);
+}
+
+/*
+ * On veth0 (after the device; root qdisc 1: prio), lose the TCP segment
+ * of @len payload bytes at sequence number @seq once: gact drops its
+ * first copy and passes the next. The TCP header has timestamps (32
+ * bytes), the IP header no options.
+ */
+static void lose_once(struct __test_metadata *_metadata, int family,
+		      uint32_t seq, unsigned int len)
+{
+	char cmd[512];
+
+	ASSERT_EQ(0, run_cmd("tc qdisc add dev " LOWER_DEV " root handle 1: prio 2>&1"));
+	if (family == AF_INET)
+		snprintf(cmd, sizeof(cmd),
+			 "tc filter add dev %s parent 1: protocol ip prio 1 u32 match u16 %u 0xffff at 2 match u32 %#x 0xffffffff at 24 action gact drop random determ ok 2 2>&1",
+			 LOWER_DEV, 20 + 32 + len, seq);
+	else
+		snprintf(cmd, sizeof(cmd),
+			 "tc filter add dev %s parent 1: protocol ipv6 prio 1 u32 match u16 %u 0xffff at 4 match u32 %#x 0xffffffff at 44 action gact drop random determ ok 2 2>&1",
+			 LOWER_DEV, 32 + len, seq);
+	ASSERT_EQ(0, run_cmd(cmd)) TH_LOG("%s", cmd);
+}
+
+#define PRE_SENT	1000	/* plaintext before the keys, delivered */
+#define PRE_LOST	300	/* then the last pre-key segment, lost once */
+
+/*
+ * tx_tls_skip_no_sync_data: plaintext sent before the keys (a handshake's
+ * last flight), its last segment lost on the wire and retransmitted by
+ * TCP after setsockopt(TLS_TX). The retransmission reaches the device,
+ * unmarked (not decrypted): the device passes it on as it is and counts
+ * it. The offload starts at 2^32 exactly, so the TLS core's start marker
+ * record ends at sequence number 0.
+ */
+TEST_F(tx_wrap, skip_no_sync_data)
+{
+	const uint32_t isn = TWO32 - PRE_SENT - PRE_LOST;
+	const uint64_t len = 256 * KIB;
+	uint64_t ts0[TS_NUM], ts[TS_NUM], ds0[DS_NUM], ds[DS_NUM];
+	uint64_t stream = len + (len / REC_PAYLOAD) * REC_OVERHEAD;
+	static uint8_t plain[PRE_SENT + PRE_LOST];
+	pid_t pid;
+
+	dev_stats_read(_metadata, ds0);
+	tls_stats_read(_metadata, ts0);
+	conn_repair(_metadata, self, variant, isn);
+	self->loss_on = true;
+	lose_once(_metadata, variant->family, isn + PRE_SENT, PRE_LOST);
+
+	pattern_fill(plain, PLAIN_OFF, sizeof(plain));
+	ASSERT_EQ(PRE_SENT, send(self->cfd, plain, PRE_SENT, 0));
+	ASSERT_EQ(0, rx_pattern(self->sfd, PLAIN_OFF, PLAIN_OFF + PRE_SENT));
+	wait_acked(_metadata, self->cfd);	/* and TCP has an RTT sample */
+	ASSERT_EQ(PRE_LOST, send(self->cfd, plain + PRE_SENT, PRE_LOST, 0));
+	/* before TCP retransmits it (200 ms at least) */
+	tls_install_tx(_metadata, self->cfd, variant->cipher, 0);
+
+	pid = rx_start_pre(_metadata, self->sfd, PRE_SENT, PRE_LOST,
+			   variant->cipher, len);
+	send_pattern(_metadata, self->cfd, len, REC_PAYLOAD);
+	rx_wait(_metadata, pid, self->sfd);
+	self->loss_on = false;
+	ASSERT_EQ(0, run_cmd("tc -s filter show dev " LOWER_DEV " parent 1: 2>&1 | grep -E 'installed|Sent'"));
+	ASSERT_EQ(0, run_cmd("tc qdisc del dev " LOWER_DEV " root 2>&1"));
+	wrap_check(_metadata, self->sfd, isn, PRE_SENT + PRE_LOST + stream);
+
+	tls_stats_read(_metadata, ts);
+	EXPECT_EQ(ts0[TS_TX_SW], ts[TS_TX_SW]) TH_LOG("TlsTxSw grew");
+	EXPECT_EQ(ts0[TS_TX_DEV] + 1, ts[TS_TX_DEV]) TH_LOG("TlsTxDevice");
+	dev_stats_read(_metadata, ds);
+	TH_LOG("tls0: %" PRIu64 " pre-key segments passed on (tx_tls_skip_no_sync_data)",
+	       ds[DS_SKIP_NO_SYNC] - ds0[DS_SKIP_NO_SYNC]);
+	EXPECT_LT(ds0[DS_SKIP_NO_SYNC], ds[DS_SKIP_NO_SYNC])
+		TH_LOG("the retransmitted pre-key segment was not counted");
+	dev_stats_check(_metadata, ds0, ds, stream, false, false);
+	conn_close(_metadata, self, ts0, ds0);
+}
+
+#define HOLD_A		4000	/* a record, acknowledged */
+#define HOLD_B		100	/* a record whose retransmission is held */
+#define HOLD_C		(32 * KIB)	/* records after it, within the windows */
+#define ACK_DELAY	"1000ms"
+
+/*
+ * tx_tls_drop_no_sync_data: a retransmission that reaches the device after
+ * its record was acknowledged and freed. Record B (one segment, across
+ * 2^32) is sent while the server's ACKs are delayed by 1 s (netem on
+ * veth1): TCP retransmits it spuriously after about 200 ms (tail loss
+ * probe or RTO). The device's fault injection holds that retransmission
+ * (the 2nd segment after the rule is set), as a queue in front of a NIC
+ * would, until the late ACK has made the TLS core free B's record; then
+ * the device gets it, finds no record and drops it. TCP needed it no
+ * more: the data is intact and the connection goes on.
+ *
+ * Replay mode only: in request mode a retransmission goes to the kernel's
+ * software fallback before any fault rule, and the fallback drops what
+ * has no record itself (tls_sw_fallback).
+ */
+TEST_F(tx_wrap, drop_no_sync_data)
+{
+	const uint32_t isn = TWO32 - 50 - (HOLD_A + REC_OVERHEAD);
+	uint64_t ts0[TS_NUM], ts[TS_NUM], ds0[DS_NUM], ds1[DS_NUM], ds[DS_NUM];
+	uint64_t stream, deadline, drop0, drop, d[DS_NUM];
+	int i;
+
+	if (request_mode)
+		SKIP(return, "replay mode only (request: the fallback drops it)");
+	if (!tlsdevctl)
+		SKIP(return, "TLSDEVCTL not set");
+
+	dev_stats_read(_metadata, ds0);
+	tls_stats_read(_metadata, ts0);
+	conn_repair(_metadata, self, variant, isn);
+	tls_install(_metadata, self, variant, 0);
+	send_range(_metadata, self->cfd, 0, HOLD_A, HOLD_A);
+	ASSERT_EQ(0, rx_pattern(self->sfd, 0, HOLD_A));
+	wait_acked(_metadata, self->cfd);
+
+	ASSERT_EQ(0, setns(self->rx_ns, CLONE_NEWNET));
+	self->ack_delay = true;
+	i = run_cmd("tc qdisc add dev veth1 root netem delay " ACK_DELAY " 2>&1");
+	ASSERT_EQ(0, setns(self->tx_ns, CLONE_NEWNET));
+	ASSERT_EQ(0, i);
+	self->fault_on = true;
+	ASSERT_EQ(0, fault_cmd("set dev " TX_DEV " tx hold nth 2"));
+	dev_stats_read(_metadata, ds1);
+	drop0 = dev_tx_dropped(_metadata);
+
+	send_range(_metadata, self->cfd, HOLD_A, HOLD_A + HOLD_B, HOLD_B);
+	deadline = now_ms() + 5000;
+	do {
+		usleep(20000);
+		dev_stats_read(_metadata, ds);
+	} while (ds[DS_DROP_NO_SYNC] == ds1[DS_DROP_NO_SYNC] &&
+		 now_ms() < deadline);
+	drop = dev_tx_dropped(_metadata);
+
+	self->fault_on = false;
+	ASSERT_EQ(0, fault_cmd("clear dev " TX_DEV));
+	ASSERT_EQ(0, setns(self->rx_ns, CLONE_NEWNET));
+	self->ack_delay = false;
+	i = run_cmd("tc qdisc del dev veth1 root 2>&1");
+	ASSERT_EQ(0, setns(self->tx_ns, CLONE_NEWNET));
+	ASSERT_EQ(0, i);
+
+	for (i = 0; i < DS_NUM; i++)
+		d[i] = ds[i] - ds1[i];
+	TH_LOG("tls0 while B was sent: %" PRIu64 " held, %" PRIu64 " out of sequence, %" PRIu64 " dropped without a record, %" PRIu64 " replays, tx_dropped +%" PRIu64,
+	       d[DS_FAULT_HOLD], d[DS_OOO], d[DS_DROP_NO_SYNC], d[DS_DUMP],
+	       drop - drop0);
+	EXPECT_EQ(1UL, d[DS_FAULT_HOLD]) TH_LOG("no retransmission held");
+	EXPECT_EQ(1UL, d[DS_DROP_NO_SYNC])
+		TH_LOG("the held retransmission was not dropped as recordless");
+	EXPECT_EQ(1UL, d[DS_OOO]);
+	EXPECT_EQ(0UL, d[DS_DUMP]) TH_LOG("replayed: its record was still there");
+	EXPECT_EQ(1UL, drop - drop0) TH_LOG("tx_dropped");
+
+	/* the connection goes on, every byte intact */
+	send_range(_metadata, self->cfd, HOLD_A + HOLD_B,
+		   HOLD_A + HOLD_B + HOLD_C, REC_PAYLOAD);
+	ASSERT_EQ(0, rx_pattern(self->sfd, HOLD_A, HOLD_A + HOLD_B + HOLD_C));
+	stream = HOLD_A + HOLD_B + HOLD_C +
+		 (2 + HOLD_C / REC_PAYLOAD) * REC_OVERHEAD;
+	wrap_check(_metadata, self->sfd, isn, stream);
+
+	tls_stats_read(_metadata, ts);
+	EXPECT_EQ(ts0[TS_TX_SW], ts[TS_TX_SW]) TH_LOG("TlsTxSw grew");
+	dev_stats_read(_metadata, ds);
+	for (i = 0; i < DS_NUM; i++)
+		d[i] = ds[i] - ds0[i];
+	EXPECT_EQ(1UL, d[DS_CTX]);
+	EXPECT_LE(stream, d[DS_BYTES]);
+	EXPECT_EQ(1UL, d[DS_DROP_NO_SYNC]);
+	EXPECT_EQ(0UL, d[DS_FALLBACK]);
+	EXPECT_EQ(0UL, d[DS_SKIP_NO_SYNC]);
+	EXPECT_EQ(0UL, d[DS_DROP_BYPASS]);
+	EXPECT_EQ(0UL, d[DS_DROP_NO_MEM]);
+	EXPECT_EQ(0UL, d[DS_DROP_ENGINE]);
+	EXPECT_EQ(d[DS_OOO], d[DS_DUMP] + 1)
+		TH_LOG("out-of-sequence segments other than the held one not replayed");
+	conn_close(_metadata, self, ts0, ds0);
+}
+
+/*
+ * Keep only the variants named in TX_WRAP_VARIANTS and the tests named
+ * in TX_WRAP_TESTS (names separated by spaces; unset or empty: all), and
+ * name the fixture TX_WRAP_NAME in the results. The 6.1 harness has no
+ * command line filter: its lists are edited before it runs (it follows
+ * only ->next).
+ */
+static bool name_listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = list;
+
+	while ((p = strstr(p, name))) {
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+static void harness_filter(void)
+{
+	const char *variants = getenv("TX_WRAP_VARIANTS");
+	const char *tests = getenv("TX_WRAP_TESTS");
+	const char *name = getenv("TX_WRAP_NAME");
+	struct __fixture_variant_metadata *v, **vp;
+	struct __test_metadata *t, **tp;
+	struct __fixture_metadata *f;
+
+	if (variants && !*variants)
+		variants = NULL;
+	if (tests && !*tests)
+		tests = NULL;
+	for (f = __fixture_list; f; f = f->next) {
+		if (strcmp(f->name, "tx_wrap"))
+			continue;
+		if (name && *name)
+			f->name = name;
+		for (vp = &f->variant; (v = *vp);) {
+			if (variants && !name_listed(variants, v->name))
+				*vp = v->next;
+			else
+				vp = &v->next;
+		}
+		for (tp = &f->tests; (t = *tp);) {
+			if (tests && !name_listed(tests, t->name))
+				*tp = t->next;
+			else
+				tp = &t->next;
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
+	const char *resync = getenv("TX_WRAP_RESYNC");
+
 	if (!getenv("TX_NS") || !getenv("RX_NS")) {
 		ksft_print_header();
 		ksft_exit_skip("TX_NS and RX_NS are not set: run tx_wrap.sh\n");
 	}
+	request_mode = resync && !strcmp(resync, "request");
+	tlsdevctl = getenv("TLSDEVCTL");
+	if (tlsdevctl && access(tlsdevctl, X_OK))
+		tlsdevctl = NULL;
+	harness_filter();
 	return test_harness_run(argc, argv);
 }

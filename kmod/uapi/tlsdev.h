@@ -45,9 +45,10 @@ enum tlsdev_rx_resync {
 };
 
 /*
- * What fault injection does with a segment: TX, one the device encrypted;
- * RX, one received for an offloaded connection, before the device sees
- * it; RX async, the device's answer to the core's resync query.
+ * What fault injection does with a segment: TX, one the device encrypted
+ * (hold: one it is about to encrypt); RX, one received for an offloaded
+ * connection, before the device sees it; RX async, the device's answer to
+ * the core's resync query.
  */
 enum tlsdev_fault_action {
 	TLSDEV_FAULT_ACT_NONE,
@@ -57,6 +58,7 @@ enum tlsdev_fault_action {
 	TLSDEV_FAULT_ACT_REPLAY,	/* TX: resync for it as if out of order */
 	TLSDEV_FAULT_ACT_CORRUPT,	/* RX: flip a ciphertext byte */
 	TLSDEV_FAULT_ACT_DESYNC,	/* RX: the device loses its sync there */
+	TLSDEV_FAULT_ACT_HOLD,		/* TX: look at it once its record is acked */
 	__TLSDEV_FAULT_ACT_MAX,
 };
 

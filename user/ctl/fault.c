@@ -145,12 +145,14 @@ static int fault_clear(struct ctl *ctl, int argc, char **argv)
 static const struct ctl_cmd fault_cmds[] = {
 	{
 		.name = "set",
-		.args = "dev NAME { tx drop|dup|delay|replay nth N [every M] | rx drop|delay|corrupt|desync nth N [every M] | rx-async drop|delay nth N [every M] | tx|rx|rx-async none | add-fail N | ctx-limit N }",
+		.args = "dev NAME { tx drop|dup|delay|replay|hold nth N [every M] | rx drop|delay|corrupt|desync nth N [every M] | rx-async drop|delay nth N [every M] | tx|rx|rx-async none | add-fail N | ctx-limit N }",
 		.help = "tx: do ACTION to the Nth segment the device encrypts from now on\n"
 			"    (counted from 1), then to every Mth one after it (default:\n"
 			"    only once): drop it, send it twice, send it after the next\n"
 			"    one, or resync for it as if it were out of order (replay;\n"
-			"    ignored in tx-resync request mode).\n"
+			"    ignored in tx-resync request mode), or hold it back before\n"
+			"    the device looks at it until the TLS core has freed its\n"
+			"    record, at most 2 s (hold; one segment at a time).\n"
 			"rx: the same with the TCP segments (with payload) received for\n"
 			"    RX-offloaded connections, before the device sees them: drop\n"
 			"    it, deliver it after the next one (delay), flip a ciphertext\n"

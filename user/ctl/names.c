@@ -30,6 +30,7 @@ static const char *const fault_action_names[] = {
 	[TLSDEV_FAULT_ACT_REPLAY] = "replay",
 	[TLSDEV_FAULT_ACT_CORRUPT] = "corrupt",
 	[TLSDEV_FAULT_ACT_DESYNC] = "desync",
+	[TLSDEV_FAULT_ACT_HOLD] = "hold",
 };
 
 static const char *const rx_state_names[] = {
@@ -47,7 +48,7 @@ static const char *const rule_names[CTL_NR_RULES] = {
 
 /* as the kernel takes them (kmod/netlink.c, tlsdev_nl_rules) */
 static const char *const rule_actions[CTL_NR_RULES] = {
-	[CTL_RULE_TX] = "drop, dup, delay or replay",
+	[CTL_RULE_TX] = "drop, dup, delay, replay or hold",
 	[CTL_RULE_RX] = "drop, delay, corrupt or desync",
 	[CTL_RULE_RX_ASYNC] = "drop or delay",
 };

@@ -904,6 +904,8 @@ static void test_ctl_names(void)
 	CHECK(ctl_fault_action_parse("none") == TLSDEV_FAULT_ACT_NONE);
 	CHECK(ctl_fault_action_parse("Drop") == -1);
 	CHECK_STR(ctl_fault_action_name(TLSDEV_FAULT_ACT_DESYNC), "desync");
+	CHECK(ctl_fault_action_parse("hold") == TLSDEV_FAULT_ACT_HOLD);
+	CHECK_STR(ctl_fault_action_name(TLSDEV_FAULT_ACT_HOLD), "hold");
 	CHECK_STR(ctl_fault_action_name(__TLSDEV_FAULT_ACT_MAX), "?");
 
 	/* RX states, and a state this tool does not know */
