@@ -176,7 +176,6 @@ test_bulk()
 }
 
 d() { snap_delta "$WORK/before" "$WORK/after" "$1"; }
-want() { (($1)) || fail "$2 ($1)"; }
 
 # loss_start / loss_end: around one offloaded transfer under 2% netem loss
 # on veth0 (after the device): the device resynced every retransmission

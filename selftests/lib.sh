@@ -178,6 +178,24 @@ snap_delta()
 	echo $((b - a))
 }
 
+# deltas_load FROM TO: D[NAME] = how much counter NAME grew from snapshot
+# file FROM to TO ("NAME VALUE" lines, as dev_snap writes them). In bash:
+# under TCG a process costs up to a second, and tests read dozens.
+declare -A D
+# shellcheck disable=SC2034 # D is read by the sourcing test
+deltas_load()
+{
+	local -A b
+	local k v
+
+	D=()
+	while read -r k v; do b[$k]=$v; done <"$1"
+	while read -r k v; do D[$k]=$((v - ${b[$k]:-0})); done <"$2"
+}
+
+# want EXPR MESSAGE: an arithmetic assertion (on counter deltas)
+want() { (($1)) || fail "$2 ($1)"; }
+
 # All contexts a device added have been deleted.
 dev_ctx_released()
 {

@@ -194,21 +194,6 @@ snap_lines()
 	return 0
 }
 
-# D[NAME]: how much counter NAME grew from snapshot file FROM to TO
-declare -A D
-deltas_load()
-{
-	local -A b
-	local k v
-
-	D=()
-	while read -r k v; do b[$k]=$v; done <"$1"
-	while read -r k v; do D[$k]=$((v - ${b[$k]:-0})); done <"$2"
-}
-
-# want EXPR MESSAGE: an arithmetic assertion on counter deltas
-want() { (($1)) || fail "$2 ($1)"; }
-
 snap_before()
 {
 	busywait 30000 snap "$WORK/before" ||

@@ -50,20 +50,8 @@ cleanup()
 }
 
 # d NAME: how much counter NAME grew between $WORK/before and $WORK/after,
-# as loaded by deltas_load (in bash: a process costs up to a second under
-# TCG, and the checks read some 30 counters)
-declare -A D
-deltas_load()
-{
-	local -A b
-	local k v
-
-	D=()
-	while read -r k v; do b[$k]=$v; done <"$WORK/before"
-	while read -r k v; do D[$k]=$((v - ${b[$k]:-0})); done <"$WORK/after"
-}
+# as loaded by deltas_load
 d() { echo "${D[$1]:-0}"; }
-want() { (($1)) || fail "$2 ($1)"; }
 
 # result FILE KEY: a "KEY VALUE" line of a tx_many run
 result() { awk -v k="$2" '$1 == k { v = $2 } END { print v + 0 }' "$1"; }
@@ -108,7 +96,7 @@ test_released()
 		     "tx_tls_del $(dev_stat "$TX_NS" tls0 tx_tls_del) after 30 s" ||
 		return 1
 	dev_snap "$TX_NS" tls0 "$WORK/after"
-	deltas_load
+	deltas_load "$WORK/before" "$WORK/after"
 	opened=$(($(result "$WORK/many1" opened) + $(result "$WORK/many2" opened)))
 	echo "contexts: $(d tx_tls_ctx) added, $(d tx_tls_del) deleted, $opened connections"
 	want "$(d tx_tls_ctx) == $opened" "not one context per connection"

@@ -116,22 +116,6 @@ snap()
 	[ "${S[tx_tls_ctx]}" = "${S[tx_tls_del]}" ]
 }
 
-# D[NAME]: how much counter NAME grew between the snapshots $WORK/before
-# and $WORK/after
-declare -A D
-deltas_load()
-{
-	local -A b
-	local k v
-
-	D=()
-	while read -r k v; do b[$k]=$v; done <"$WORK/before"
-	while read -r k v; do D[$k]=$((v - ${b[$k]:-0})); done <"$WORK/after"
-}
-
-# want EXPR MESSAGE: an arithmetic assertion on counter deltas
-want() { (($1)) || fail "$2 ($1)"; }
-
 snap_before()
 {
 	busywait 30000 snap "$WORK/before" ||
@@ -145,7 +129,7 @@ snap_after()
 
 	busywait 30000 snap "$WORK/after" ||
 		{ fail "context not released within 30 s"; rc=1; }
-	deltas_load
+	deltas_load "$WORK/before" "$WORK/after"
 	want "${D[TlsTxSw]} == 0" "TlsTxSw grew: the socket fell back to software kTLS" ||
 		rc=1
 	want "${D[TlsTxDevice]} == 1" "TlsTxDevice did not grow by one" || rc=1
