@@ -269,17 +269,18 @@ static int tlsdev_tls_dev_add(struct net_device *dev, struct sock *sk,
 	return err;
 }
 
+/* The connection holds the salt: wipe it with the rest. */
 static void tlsdev_rx_conn_free_rcu(struct rcu_head *head)
 {
-	kfree(container_of(head, struct tlsdev_rx_conn, rcu));
+	kfree_sensitive(container_of(head, struct tlsdev_rx_conn, rcu));
 }
 
 /*
  * The datapath may still find @conn under RCU, but sees its socket gone
  * under its lock and touches nothing else: the stream and keys go now,
- * the connection itself after a grace period. The core does not touch
- * @conn->async after tls_dev_del (the socket is closing, or
- * tls_device_down set TLS_RX_DEV_DEGRADED first).
+ * the connection itself, salt included, after a grace period. The core
+ * does not touch @conn->async after tls_dev_del (the socket is closing,
+ * or tls_device_down set TLS_RX_DEV_DEGRADED first).
  */
 static void tlsdev_rx_del(struct tlsdev *td, struct tlsdev_rx_conn *conn)
 {

@@ -16,7 +16,9 @@
 #    once the RX datapath applies them (SKIP until then);
 #  - fault-set refused without CAP_NET_ADMIN, reads allowed;
 #  - hand-made malformed requests each refused with an extack message and
-#    nothing in the kernel log.
+#    nothing in the kernel log;
+#  - no key byte in any listing, trace or log, and key material wiped
+#    before the module frees it (kprobes on kfree and kfree_sensitive).
 # tls0 (tlsdev on veth0) in TX_NS sends to a software kTLS tlsxfer server
 # in RX_NS; the RX tests put tls1 (tlsdev on veth1) under RX_NS's
 # addresses, and take it away again.
@@ -179,6 +181,275 @@ test_no_keys()
 	echo "looked through $(wc -c <"$dump") bytes of replies, traces and logs"
 	! in_file "$dump" $key || { fail "the key appears"; rc=1; }
 	! in_file "$dump" $salt || { fail "the salt appears"; rc=1; }
+	return $rc
+}
+
+# Key material is wiped before its memory is freed. kprobes record every
+# slab object kfree() frees, at __kmem_cache_free(cache, object, caller):
+# its address, kfree's caller, the cache's object_size and the object's
+# first 2048 bytes (all of a TX connection, the largest of the module's
+# objects), in two records of 1024 bytes (the text of a record must fit in
+# a page); and every kfree_sensitive() call, with the object before its
+# wipe. kfree_sensitive wipes then calls kfree, so the __kmem_cache_free
+# records show what stays in freed memory. The probes sit on the first
+# instruction after the __fentry__ call, with kprobe optimisation off: such
+# int3 probes run with interrupts off, so no free by an interrupt or a
+# softirq landing in a probe handler is missed (ftrace-based probes at +0
+# miss those). wipe.py reads the trace: no freed object holds the key or
+# the salt within its object_size, except objects the TLS core (tls.ko)
+# frees, which it counts (its IV and nonce buffers keep the salt: the
+# kernel's, not the module's); and it proves it saw our objects: the
+# module's kfree_sensitive calls with the salt in the object before the
+# wipe, objects with the key before the wipe (the crypto API's key
+# schedules), each followed by the free of the same object, and the RX
+# connection tlsdev_rx_conn_free_rcu frees.
+cat >"$WORK/wipe.py" <<'EOF'
+import re, struct, sys
+
+path, key, salt = sys.argv[1], bytes.fromhex(sys.argv[2]), bytes.fromhex(sys.argv[3])
+ev_re = re.compile(r'\[(\d+)\][^:]*:\s+(wipe_\w+): \([^)]*\)(.*)$')
+arr_re = re.compile(r'd(\d)=\{([^}]*)\}')
+HALVES = {'wipe_free_b': 'wipe_free', 'wipe_sens_b': 'wipe_sens'}
+bad, kernel, events, half = [], [], [], {}
+for line in open(path, errors='replace'):
+    m = ev_re.search(line)
+    if not m:
+        continue
+    cpu, name, rest = int(m.group(1)), m.group(2), m.group(3)
+    ev = {'cpu': cpu, 'name': name, 'line': line[:160].rstrip()}
+    p = re.search(r'(ptr|head)=0x([0-9a-f]+)', rest)
+    if p:
+        ev['ptr'] = int(p.group(2), 16)
+    if name in ('wipe_free', 'wipe_sens') or name in HALVES:
+        arrs = dict(arr_re.findall(rest))
+        if len(arrs) != 4 or not rest.rstrip().endswith('}'):
+            bad.append('unreadable record: ' + ev['line'])
+            continue
+        words = [int(w, 16) for i in sorted(arrs) for w in arrs[i].split(',')]
+        ev['data'] = struct.pack('<%dQ' % len(words), *words)
+        c = re.search(r'caller=(.*?) (size|d0)=', rest)
+        ev['caller'] = c.group(1) if c else '?'
+        size = re.search(r'size=(\d+)', rest)
+        ev['size'] = int(size.group(1)) if size else None
+        ev['base'] = HALVES.get(name, name)
+        # the two halves of one call: adjacent on their CPU, in either
+        # order (the kprobes on one address run newest first)
+        h = half.pop(cpu, None)
+        if not h:
+            half[cpu] = ev
+            continue
+        if h['base'] != ev['base'] or h['ptr'] != ev['ptr'] or h['name'] == ev['name']:
+            bad.append('a half record without the other: ' + h['line'])
+            half[cpu] = ev
+            continue
+        a, b = (h, ev) if h['name'] == h['base'] else (ev, h)
+        a['data'] += b['data']
+        events.append(a)
+        continue
+    if name == 'wipe_dev_del':
+        ev['dir'] = int(re.search(r'dir=(\d+)', rest).group(1))
+    events.append(ev)
+for ev in half.values():
+    bad.append('a half record without the other: ' + ev['line'])
+
+n = {'free': 0, 'long': 0, 'sens': 0, 'ours': 0, 'ours_salt': 0, 'key_before': 0,
+     'rx': 0}
+rx_pending, sens_pending, rx_objs, deltas, dirs = {}, {}, set(), set(), set()
+for ev in events:
+    name, cpu = ev['name'], ev['cpu']
+    if name == 'wipe_dev_del':
+        dirs.add(ev['dir'])
+        continue
+    if name == 'wipe_rx_free':
+        n['rx'] += 1
+        rx_pending[cpu] = [ev['ptr'], 8]
+        continue
+    if cpu in rx_pending:
+        # tlsdev_rx_conn_free_rcu frees its connection next on this CPU
+        # (an interrupt's free may come first)
+        head = rx_pending[cpu][0]
+        if 0 < head - ev['ptr'] < 2048:
+            rx_objs.add(ev['ptr'])
+            deltas.add(head - ev['ptr'])
+            del rx_pending[cpu]
+        else:
+            rx_pending[cpu][1] -= 1
+            if not rx_pending[cpu][1]:
+                bad.append('tlsdev_rx_conn_free_rcu(%#x) freed nothing near' % head)
+                del rx_pending[cpu]
+    if name == 'wipe_sens':
+        if ev['ptr'] > 16:      # not NULL or ZERO_SIZE_PTR, which kfree ignores
+            sens_pending[(cpu, ev['ptr'])] = ev
+        continue
+    # a slab object freed: what stays in it, within its object_size
+    n['free'] += 1
+    size = ev['size']
+    n['long'] += size > len(ev['data'])
+    data = ev['data'][:size]
+    where = '%#x (%d bytes) freed by %s%s' % (
+        ev['ptr'], size, ev['caller'], ', an RX connection' if ev['ptr'] in rx_objs else '')
+    s = sens_pending.pop((cpu, ev['ptr']), None)
+    if s:
+        # kfree_sensitive calls kfree last: the same caller when it is a
+        # tail call, else kfree_sensitive itself
+        n['sens'] += 1
+        before = s['data'][:size]
+        ours = '[tlsdev' in s['caller']
+        n['ours'] += ours
+        n['ours_salt'] += ours and salt in before
+        n['key_before'] += key in before
+        if ev['caller'] != s['caller'] and not ev['caller'].startswith('kfree_sensitive+'):
+            bad.append('kfree_sensitive(%#x) by %s, then freed by %s' %
+                       (s['ptr'], s['caller'], ev['caller']))
+    for what, secret in (('the key', key), ('the salt', salt)):
+        off = data.find(secret)
+        if off < 0:
+            continue
+        msg = '%s at offset %d of %s' % (what, off, where)
+        (kernel if '[tls]' in ev['caller'] else bad).append(msg)
+for head, _ in rx_pending.values():
+    bad.append('tlsdev_rx_conn_free_rcu(%#x) freed nothing after it' % head)
+for ev in sens_pending.values():
+    # a large kmalloc goes to the page allocator, unseen here: only ours count
+    msg = 'kfree_sensitive(%#x) by %s, its object not seen freed' % (ev['ptr'], ev['caller'])
+    if '[tlsdev' in ev['caller']:
+        bad.append(msg)
+    else:
+        print('note: ' + msg)
+
+print('%d freed slab objects scanned (%d of them over 2048 bytes, scanned in part); '
+      '%d after kfree_sensitive, %d of those by tlsdev'
+      % (n['free'], n['long'], n['sens'], n['ours']))
+print("before the wipe: the salt in %d of tlsdev's objects, the key in %d objects"
+      % (n['ours_salt'], n['key_before']))
+print('tls_dev_del for directions %s; %d RX connections freed after RCU, at %s'
+      % (sorted(dirs), n['rx'], ', '.join('head - %d' % d for d in sorted(deltas))))
+print('objects the TLS core (tls.ko) freed without wiping them: %d (the kernel\'s, not tlsdev\'s)'
+      % len(kernel))
+for k in sorted(set(re.sub(r'of 0x[0-9a-f]+ ', 'of ', k) for k in kernel)):
+    print('  ' + k)
+if dirs != {0, 1}:
+    bad.append('tls_dev_del was not seen for TX and RX')
+if not n['rx'] or not rx_objs:
+    bad.append('no RX connection freed by tlsdev_rx_conn_free_rcu was seen')
+if not n['ours_salt']:
+    bad.append("no tlsdev object with the salt was seen before its wipe")
+if not n['key_before']:
+    bad.append('no object with the key was seen before its wipe')
+for b in bad[:20]:
+    print('FAIL: ' + b)
+sys.exit(1 if bad else 0)
+EOF
+
+# probe_hits EVENT: hits of a kprobe event so far
+probe_hits()
+{
+	awk -v e="$1" '$1 == e { print $2 }' /sys/kernel/tracing/kprobe_profile
+}
+
+# wipe_seen: the teardown the test waits for has been traced
+wipe_seen()
+{
+	[ "$(probe_hits wipe_dev_del)" -ge 2 ] && [ "$(probe_hits wipe_rx_free)" -ge 1 ]
+}
+
+# wipe_probe NAME FUNC ARGS...: kprobe NAME with fetch ARGS on FUNC's
+# first instruction after the __fentry__ call (+5, or +9 behind an
+# endbr64), where the arguments are still in their registers
+wipe_probe()
+{
+	local name=$1 func=$2 off
+	shift 2
+
+	for off in 5 9; do
+		echo "p:tlsdev_wipe/$name $func+$off $*" \
+			>>/sys/kernel/tracing/kprobe_events 2>/dev/null && return 0
+	done
+	fail "no kprobe on $func"
+}
+
+# wipe_bytes REG FROM: fetch args for the 1024 bytes from byte FROM of the
+# object REG points to
+wipe_bytes()
+{
+	local i
+
+	for i in 0 1 2 3; do
+		printf ' d%d=+%d(%s):x64[32]' $i $(($2 + i * 256)) "$1"
+	done
+}
+
+test_key_wipe()
+{
+	local key=5a1e0f93c47b28d6e3a9017f4cb2d85e salt=c3e17a59 rc=0 s c a i
+	local tr=/sys/kernel/tracing g=tlsdev_wipe st optim
+	local opt=/proc/sys/debug/kprobes-optimization
+	# __kmem_cache_free(s, x, caller); struct kmem_cache (SLUB): object_size
+	# at 28
+	local free="ptr=%si:x64 caller=%dx:symbol size=+28(%di):u32"
+	local sens="ptr=%di:x64 caller=\$stack0:symbol"
+
+	mountpoint -q $tr || mount -t tracefs nodev $tr || return 1
+	[ -e $tr/kprobe_events ] || { echo "no kprobe events in this kernel"; return 4; }
+	grep -q "^CONFIG_SLUB=y" "/boot/config-$(uname -r)" 2>/dev/null ||
+		[ -e /sys/kernel/slab ] || { echo "not SLUB"; return 4; }
+	optim=$(cat $opt)
+	echo 0 >$opt
+	echo 0 >$tr/tracing_on
+	echo 32768 >$tr/buffer_size_kb
+	wipe_probe wipe_free __kmem_cache_free "$free$(wipe_bytes %si 0)" &&
+	wipe_probe wipe_free_b __kmem_cache_free "$free$(wipe_bytes %si 1024)" &&
+	wipe_probe wipe_sens kfree_sensitive "$sens$(wipe_bytes %di 0)" &&
+	wipe_probe wipe_sens_b kfree_sensitive "$sens$(wipe_bytes %di 1024)" &&
+	wipe_probe wipe_rx_free tlsdev:tlsdev_rx_conn_free_rcu "head=%di:x64" &&
+	wipe_probe wipe_dev_del tlsdev:tlsdev_tls_dev_del "dir=%dx:u32" || rc=1
+	grep "$g/" $tr/kprobe_events | cut -c1-72
+
+	if [ $rc -eq 0 ]; then
+		server_start wipe $PORT --bytes 1M --key $key --salt $salt || rc=1
+		s=$server
+		kill -STOP "$s"
+		client_start wipe "$RX_IP4:$PORT" --bytes 1M --key $key --salt $salt \
+			--require-offload tx
+		c=$client
+		busywait 20000 conns 1 tx || { fail "the connection was not listed"; rc=1; }
+		busywait 20000 conns 1 rx || { fail "its RX was not listed"; rc=1; }
+		# trace from here to the end of the connection
+		echo >$tr/trace
+		echo 1 >$tr/events/$g/enable
+		echo 1 >$tr/tracing_on
+		kill -CONT "$s"
+		wait "$c" || { fail "the client failed: $(cat "$WORK/wipe")"; rc=1; }
+		wait "$s" || { fail "the server failed: $(cat "$WORK/wipe.server")"; rc=1; }
+		busywait 20000 wipe_seen || {
+			fail "tls_dev_del $(probe_hits wipe_dev_del) times," \
+			     "RX free $(probe_hits wipe_rx_free) times"
+			rc=1
+		}
+		echo 0 >$tr/tracing_on
+		echo 0 >$tr/events/$g/enable
+		grep wipe_ $tr/kprobe_profile
+		# no record lost: no overrun, no dropped event, no missed probe hit
+		for st in $tr/per_cpu/cpu*/stats; do
+			a=$(awk -F': *' '$1 == "overrun" || $1 == "commit overrun" ||
+				$1 == "dropped events" { n += $2 } END { print n + 0 }' "$st")
+			[ "$a" -eq 0 ] || { fail "$st: $a records lost: $(tr '\n' ' ' <"$st")"; rc=1; }
+		done
+		a=$(awk '$1 ~ /^wipe_/ { n += $3 } END { print n + 0 }' $tr/kprobe_profile)
+		[ "$a" -eq 0 ] || { fail "$a probe hits missed"; rc=1; }
+		cat $tr/trace >"$WORK/wipe.trace"
+		echo "$(grep -c ': wipe_' "$WORK/wipe.trace") records," \
+		     "$(wc -c <"$WORK/wipe.trace") bytes of trace"
+		python3 "$WORK/wipe.py" "$WORK/wipe.trace" $key $salt || rc=1
+	fi
+	echo 0 >$tr/events/$g/enable 2>/dev/null
+	for i in wipe_free wipe_free_b wipe_sens wipe_sens_b wipe_rx_free wipe_dev_del; do
+		echo "-:$g/$i" >>$tr/kprobe_events 2>/dev/null
+	done
+	echo >$tr/trace
+	echo 1408 >$tr/buffer_size_kb
+	echo 1 >$tr/tracing_on
+	echo "$optim" >$opt
 	return $rc
 }
 
@@ -1156,7 +1427,7 @@ test_released()
 }
 
 trap cleanup EXIT
-ksft_plan 25
+ksft_plan 26
 [ -x "$CTL" ] || { echo "Bail out! $CTL not built"; exit 1; }
 topo_create tlsdev plain || { echo "Bail out! topology"; exit 1; }
 run_test "ctl: help and usage errors" test_usage
@@ -1188,6 +1459,7 @@ run_test_why "ctl: fault rx-async drop nth 1 in rx-resync async: data intact" \
 	test_fault_rx_async
 run_test "ctl: fault set needs CAP_NET_ADMIN, reads do not" test_eperm
 run_test "ctl: no key byte in netlink replies, debugfs, traces or the log" test_no_keys
+run_test "ctl: key material wiped before its memory is freed (kprobes on the frees)" test_key_wipe
 run_test "ctl: malformed requests refused with extack, quiet log" test_fuzz
 run_test "ctl: every context is released" test_released
 run_test "ctl: link del of the last device" ctl link del tls0
