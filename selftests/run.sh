@@ -11,9 +11,9 @@ cd "$(dirname "$0")" || exit 1
 
 # The default run: tests seen passing in a full run. Others can be run by
 # name (make vmtest TESTS="tx.sh ..."), see Documentation/testing.rst.
-TESTS=(rx.sh link.sh tls_tx.sh tx.sh backends.sh ctl.sh handshake.sh
-       tx_resync.sh tx_resync_mlx5.sh tx_wrap.sh tx_many.sh rx_resync.sh
-       lifecycle.sh hostile.sh)
+TESTS=(rx.sh link.sh tls_tx.sh tx.sh backends.sh ctl.sh nlfuzz.sh
+       handshake.sh tx_resync.sh tx_resync_mlx5.sh tx_wrap.sh tx_many.sh
+       rx_resync.sh lifecycle.sh hostile.sh)
 [ $# -gt 0 ] && TESTS=("$@")
 TEST_TIMEOUT=${TEST_TIMEOUT:-900}
 failed=0
