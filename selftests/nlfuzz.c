@@ -33,6 +33,7 @@
  * Exit status: 0 every check passed, 1 a check failed, 2 usage error,
  * 4 cannot run here (no tls_dev family, no tlsdev device).
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
