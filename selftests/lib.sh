@@ -196,6 +196,14 @@ deltas_load()
 # want EXPR MESSAGE: an arithmetic assertion (on counter deltas)
 want() { (($1)) || fail "$2 ($1)"; }
 
+# snap_before: the test's own snap FILE (a snapshot of its counters that
+# fails while tls0 holds contexts) into $WORK/before
+snap_before()
+{
+	busywait 30000 snap "$WORK/before" ||
+		{ fail "tls0 holds contexts from an earlier transfer"; return 1; }
+}
+
 # All contexts a device added have been deleted.
 dev_ctx_released()
 {

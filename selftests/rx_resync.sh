@@ -194,12 +194,6 @@ snap_lines()
 	return 0
 }
 
-snap_before()
-{
-	busywait 30000 snap "$WORK/before" ||
-		{ fail "tls0 holds contexts from an earlier transfer"; return 1; }
-}
-
 # snap_after: the transfer's contexts are released, then snapshot.
 snap_after()
 {

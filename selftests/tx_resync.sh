@@ -116,12 +116,6 @@ snap()
 	[ "${S[tx_tls_ctx]}" = "${S[tx_tls_del]}" ]
 }
 
-snap_before()
-{
-	busywait 30000 snap "$WORK/before" ||
-		{ fail "tls0 holds contexts from an earlier transfer"; return 1; }
-}
-
 # snap_after: the transfer's context is released, then snapshot.
 snap_after()
 {
