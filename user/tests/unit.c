@@ -795,8 +795,7 @@ static void handoff_case(SSL_CTX *sctx, SSL_CTX *cctx, int version,
 	CHECK(strcmp(SSL_CIPHER_get_name(SSL_get_current_cipher(cli)),
 		     suite) == 0);
 	/* Nothing buffered on either side at hand-off time. */
-	CHECK(!SSL_has_pending(cli) && !SSL_has_pending(srv));
-	CHECK(BIO_pending(c2s) == 0 && BIO_pending(s2c) == 0);
+	CHECK(!keys_ssl_holds_records(cli) && !keys_ssl_holds_records(srv));
 
 	CHECK(keys_from_ssl(cli, &g_sec[0], &ctx_, &crx) == want_err);
 	CHECK(keys_from_ssl(srv, &g_sec[1], &stx, &srx) == want_err);
@@ -816,6 +815,54 @@ out:
 	ktls_params_cleanse(&stx);
 	ktls_params_cleanse(&srx);
 	OPENSSL_cleanse(g_sec, sizeof(g_sec));
+	SSL_free(cli);
+	SSL_free(srv);
+}
+
+/*
+ * A TLS 1.2 server's first record, sent right after its Finished, reaches
+ * the client before the client's handshake returns: whether read ahead by
+ * OpenSSL (@read_ahead) or left in the read BIO, a hand-off then would lose
+ * it, and keys_ssl_holds_records() says so until the client has read it.
+ */
+static void held_records_case(SSL_CTX *sctx, SSL_CTX *cctx, int read_ahead)
+{
+	SSL *cli = SSL_new(cctx), *srv = SSL_new(sctx);
+	BIO *c2s = BIO_new(BIO_s_mem()), *s2c = BIO_new(BIO_s_mem());
+	int i, rc = 0, rs = 0, n = 0;
+	char buf[16];
+
+	if (!cli || !srv || !c2s || !s2c) {
+		CHECK(!"allocation");
+		goto out;
+	}
+	BIO_set_mem_eof_return(c2s, -1);
+	BIO_set_mem_eof_return(s2c, -1);
+	BIO_up_ref(c2s);
+	BIO_up_ref(s2c);
+	SSL_set_bio(cli, s2c, c2s);
+	SSL_set_bio(srv, c2s, s2c);
+	SSL_set_max_proto_version(cli, TLS1_2_VERSION);
+	SSL_set_read_ahead(cli, read_ahead);
+	SSL_set_connect_state(cli);
+	SSL_set_accept_state(srv);
+	/* In TLS 1.2 the server finishes first. */
+	for (i = 0; i < 20 && rs != 1; i++) {
+		rc = SSL_do_handshake(cli);
+		rs = SSL_do_handshake(srv);
+	}
+	CHECK(rs == 1 && rc != 1);
+	CHECK(SSL_write(srv, "early", 5) == 5);
+	CHECK(SSL_do_handshake(cli) == 1);
+	CHECK(keys_ssl_holds_records(cli));
+	if (read_ahead)
+		CHECK(SSL_has_pending(cli));
+	else
+		CHECK(BIO_pending(s2c) > 0);
+	n = SSL_read(cli, buf, sizeof(buf));
+	CHECK(n == 5 && memcmp(buf, "early", 5) == 0);
+	CHECK(!keys_ssl_holds_records(cli));
+out:
 	SSL_free(cli);
 	SSL_free(srv);
 }
@@ -858,6 +905,8 @@ static void test_handoff_keys(void)
 		     -EINVAL);
 	handoff_case(sctx, cctx, TLS1_2_VERSION,
 		     "ECDHE-ECDSA-CHACHA20-POLY1305", -EINVAL);
+	held_records_case(sctx, cctx, 0);
+	held_records_case(sctx, cctx, 1);
 out:
 	SSL_CTX_free(sctx);
 	SSL_CTX_free(cctx);

@@ -22,7 +22,7 @@
  *
  * OpenSSL never reads ahead here (read_ahead off): when the handshake
  * returns, no record of the peer sits in OpenSSL's buffers.  That is
- * asserted (SSL_has_pending) - a record left there would be lost.
+ * asserted (keys_ssl_holds_records) - a record left there would be lost.
  */
 #include "tls.h"
 
@@ -70,9 +70,7 @@ int tls_handoff(struct xfer_conn *c, const struct xfer_opts *o,
 		goto out;
 	}
 	/* Records OpenSSL already took off the socket would be lost. */
-	if (SSL_has_pending(ts->ssl) ||
-	    BIO_pending(SSL_get_rbio(ts->ssl)) > 0 ||
-	    BIO_wpending(SSL_get_wbio(ts->ssl)) > 0) {
+	if (keys_ssl_holds_records(ts->ssl)) {
 		errmsg("hand-off: OpenSSL holds %d bytes of records beyond the "
 		       "handshake; refusing to hand off (they would be lost)",
 		       SSL_pending(ts->ssl));

@@ -272,3 +272,10 @@ out:
 	OPENSSL_cleanse(tok, sizeof(tok));
 	return rc;
 }
+
+bool keys_ssl_holds_records(SSL *ssl)
+{
+	return SSL_has_pending(ssl) ||
+	       BIO_pending(SSL_get_rbio(ssl)) > 0 ||
+	       BIO_wpending(SSL_get_wbio(ssl)) > 0;
+}

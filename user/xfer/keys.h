@@ -98,6 +98,13 @@ int keys_from_ssl(SSL *ssl, const struct keys_tls13_secrets *sec,
 		  struct ktls_params *tx, struct ktls_params *rx);
 
 /*
+ * True when OpenSSL holds bytes that a hand-off would lose: records of the
+ * peer it has read ahead or that sit in its read BIO, or output it has not
+ * flushed yet.
+ */
+bool keys_ssl_holds_records(SSL *ssl);
+
+/*
  * One NSS key log line ("LABEL <client_random hex> <secret hex>"): if its
  * label is @label, decode the secret into @secret (at most @max bytes) and
  * the client random into @random (32 bytes, may be NULL).  Returns 1 on a
