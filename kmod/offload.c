@@ -228,14 +228,17 @@ static int tlsdev_rx_add(struct net_device *dev, struct sock *sk,
 	if (!room) {
 		tlsdev_stats_inc_ctl(td, TLSDEV_RX_CTX_REFUSED);
 		err = -ENOSPC;
-		goto err_be;
+		goto err_unpublish;
 	}
 
 	tlsdev_stats_inc_ctl(td, TLSDEV_RX_CTX);
 	netdev_dbg(dev, "rx conn %p created\n", conn);
 	return 0;
 
-err_be:
+err_unpublish:
+	/* the core frees its context on failure; leave it nothing of ours */
+	*tlsdev_rx_conn_slot(tls_get_ctx(sk)) = NULL;
+	tls_offload_ctx_rx(tls_get_ctx(sk))->resync_async = NULL;
 	be->free(conn->key);
 err_free:
 	kfree_sensitive(conn->st);
