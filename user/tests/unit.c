@@ -757,33 +757,55 @@ static bool record_opens(SSL *from, BIO *wire, const struct ktls_params *p,
 	       plen == strlen(msg) && memcmp(plain, msg, plen) == 0;
 }
 
+/*
+ * A client and a server SSL talking through two memory BIOs (@c2s, @s2c:
+ * each SSL owns a reference, the caller may look into them). False, with
+ * nothing left allocated, when an allocation fails.
+ */
+static bool ssl_pair(SSL_CTX *sctx, SSL_CTX *cctx, SSL **cli, SSL **srv,
+		     BIO **c2s, BIO **s2c)
+{
+	*cli = SSL_new(cctx);
+	*srv = SSL_new(sctx);
+	*c2s = BIO_new(BIO_s_mem());
+	*s2c = BIO_new(BIO_s_mem());
+	if (!*cli || !*srv || !*c2s || !*s2c) {
+		SSL_free(*cli);
+		SSL_free(*srv);
+		BIO_free(*c2s);
+		BIO_free(*s2c);
+		*cli = *srv = NULL;
+		CHECK(!"allocation");
+		return false;
+	}
+	BIO_set_mem_eof_return(*c2s, -1);
+	BIO_set_mem_eof_return(*s2c, -1);
+	BIO_up_ref(*c2s);
+	BIO_up_ref(*s2c);
+	SSL_set_bio(*cli, *s2c, *c2s);
+	SSL_set_bio(*srv, *c2s, *s2c);
+	SSL_set_connect_state(*cli);
+	SSL_set_accept_state(*srv);
+	return true;
+}
+
 static void handoff_case(SSL_CTX *sctx, SSL_CTX *cctx, int version,
 			 const char *suite, int want_err)
 {
 	struct ktls_params ctx_, crx, stx, srx;
-	SSL *cli = SSL_new(cctx), *srv = SSL_new(sctx);
-	BIO *c2s = BIO_new(BIO_s_mem()), *s2c = BIO_new(BIO_s_mem());
+	SSL *cli, *srv;
+	BIO *c2s, *s2c;
 	bool ok;
 
 	memset(g_sec, 0, sizeof(g_sec));
-	if (!cli || !srv || !c2s || !s2c) {
-		CHECK(!"allocation");
+	if (!ssl_pair(sctx, cctx, &cli, &srv, &c2s, &s2c))
 		goto out;
-	}
-	BIO_set_mem_eof_return(c2s, -1);
-	BIO_set_mem_eof_return(s2c, -1);
-	BIO_up_ref(c2s);
-	BIO_up_ref(s2c);
-	SSL_set_bio(cli, s2c, c2s);
-	SSL_set_bio(srv, c2s, s2c);
 	SSL_set_min_proto_version(cli, version);
 	SSL_set_max_proto_version(cli, version);
 	if (version == TLS1_3_VERSION)
 		CHECK(SSL_set_ciphersuites(cli, suite) == 1);
 	else
 		CHECK(SSL_set_cipher_list(cli, suite) == 1);
-	SSL_set_connect_state(cli);
-	SSL_set_accept_state(srv);
 	ok = pump_handshake(cli, srv);
 	CHECK(ok);
 	if (!ok) {
@@ -827,25 +849,15 @@ out:
  */
 static void held_records_case(SSL_CTX *sctx, SSL_CTX *cctx, int read_ahead)
 {
-	SSL *cli = SSL_new(cctx), *srv = SSL_new(sctx);
-	BIO *c2s = BIO_new(BIO_s_mem()), *s2c = BIO_new(BIO_s_mem());
+	SSL *cli, *srv;
+	BIO *c2s, *s2c;
 	int i, rc = 0, rs = 0, n = 0;
 	char buf[16];
 
-	if (!cli || !srv || !c2s || !s2c) {
-		CHECK(!"allocation");
-		goto out;
-	}
-	BIO_set_mem_eof_return(c2s, -1);
-	BIO_set_mem_eof_return(s2c, -1);
-	BIO_up_ref(c2s);
-	BIO_up_ref(s2c);
-	SSL_set_bio(cli, s2c, c2s);
-	SSL_set_bio(srv, c2s, s2c);
+	if (!ssl_pair(sctx, cctx, &cli, &srv, &c2s, &s2c))
+		return;
 	SSL_set_max_proto_version(cli, TLS1_2_VERSION);
 	SSL_set_read_ahead(cli, read_ahead);
-	SSL_set_connect_state(cli);
-	SSL_set_accept_state(srv);
 	/* In TLS 1.2 the server finishes first. */
 	for (i = 0; i < 20 && rs != 1; i++) {
 		rc = SSL_do_handshake(cli);
@@ -862,7 +874,6 @@ static void held_records_case(SSL_CTX *sctx, SSL_CTX *cctx, int read_ahead)
 	n = SSL_read(cli, buf, sizeof(buf));
 	CHECK(n == 5 && memcmp(buf, "early", 5) == 0);
 	CHECK(!keys_ssl_holds_records(cli));
-out:
 	SSL_free(cli);
 	SSL_free(srv);
 }
