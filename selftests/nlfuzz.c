@@ -1235,22 +1235,31 @@ static void phase_fuzz(void)
 /* ------------------------------------------------------------------ */
 /* dumps and the family's state */
 
-static bool dump_devs(struct sock *s, struct devlist *l)
+/* A whole dump of @cmd, each reply to @fn; false (said) if it failed. */
+static bool dump_all(struct sock *s, int cmd, const char *what, reply_fn fn,
+		     void *arg)
 {
-	struct nl_msg *msg = new_msg(s, TLSDEV_CMD_DEV_GET, NLM_F_DUMP);
+	struct nl_msg *msg = new_msg(s, cmd, NLM_F_DUMP);
 	struct answer a;
 	bool ok;
 
-	memset(l, 0, sizeof(*l));
-	l->fault_clear = true;
-	ok = exchange(s, msg, TLSDEV_CMD_DEV_GET, &a, dev_reply, l);
+	ok = exchange(s, msg, cmd, &a, fn, arg);
 	nlmsg_free(msg);
 	if (!ok)
 		return false;
 	if (a.err || !a.is_done) {
-		fail("dev-get dump: %s (%s)", strerror(-a.err), a.msg);
+		fail("%s dump: %s (%s)", what, strerror(-a.err), a.msg);
 		return false;
 	}
+	return true;
+}
+
+static bool dump_devs(struct sock *s, struct devlist *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->fault_clear = true;
+	if (!dump_all(s, TLSDEV_CMD_DEV_GET, "dev-get", dev_reply, l))
+		return false;
 	if (l->bad || l->dup || l->unordered) {
 		fail("dev-get dump: %s", l->bad ? "malformed message" :
 		     l->dup ? "a device twice" : "not in ifindex order");
@@ -1261,18 +1270,8 @@ static bool dump_devs(struct sock *s, struct devlist *l)
 
 static bool dump_conns(struct sock *s, struct connlist *l)
 {
-	struct nl_msg *msg = new_msg(s, TLSDEV_CMD_CONN_GET, NLM_F_DUMP);
-	struct answer a;
-	bool ok;
-
-	ok = exchange(s, msg, TLSDEV_CMD_CONN_GET, &a, conn_reply, l);
-	nlmsg_free(msg);
-	if (!ok)
+	if (!dump_all(s, TLSDEV_CMD_CONN_GET, "conn-get", conn_reply, l))
 		return false;
-	if (a.err || !a.is_done) {
-		fail("conn-get dump: %s (%s)", strerror(-a.err), a.msg);
-		return false;
-	}
 	if (l->bad || l->dup) {
 		fail("conn-get dump: %s", l->bad ? l->why : "a connection twice");
 		return false;
