@@ -702,108 +702,19 @@ test_conn_live()
 		fail "link show: conns $(field tls0 tx_conns)/$(field tls0 rx_conns)"
 }
 
-# Many kTLS sockets at once: "listen ADDR PORT" (never accepts: the kernel
-# completes the connections) or "connect ADDR PORT N" (N sockets with
-# TLS_TX and TLS_RX keys, then waits to be killed). "rxhold ADDR PORT"
-# accepts one connection, installs TLS_RX keys, says "ready" and never
-# reads; "txsend ADDR PORT N FLAG" connects, installs TLS_TX keys, waits
-# for file FLAG, sends N records of 1000 bytes, says "sent" and waits.
-cat >"$WORK/many.py" <<'EOF'
-import socket, struct, sys, time
-
-mode, addr, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
-if mode == 'listen':
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind((addr, port))
-    s.listen(256)
-    while True:
-        time.sleep(60)
-if mode == 'dump':
-    # a conn-get dump read 4 KiB at a time by a fresh socket, so that the
-    # kernel splits it into several parts: print "CONNS PARTS UNIQUE"
-    def sock():
-        s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 16)
-        s.bind((0, 0))
-        return s
-    def attrs(b):
-        while len(b) >= 4:
-            ln, t = struct.unpack('=HH', b[:4])
-            yield t & 0x3fff, b[4:ln]
-            b = b[(ln + 3) & ~3:]
-    s = sock()
-    s.send(struct.pack('=IHHII', 32, 0x10, 5, 1, 0) +
-           struct.pack('=BBH', 3, 1, 0) + struct.pack('=HH', 12, 2) + b'tls_dev\0')
-    m = s.recv(65536)
-    family = [struct.unpack('=H', v[:2])[0] for t, v in attrs(m[20:]) if t == 1][0]
-    s = sock()
-    s.send(struct.pack('=IHHII', 20, family, 0x301, 1, 0) + struct.pack('=BBH', 2, 1, 0))
-    conns, parts, keys, done = 0, 0, set(), False
-    while not done:
-        buf = s.recv(4096)
-        parts += 1
-        while buf:
-            ln, t = struct.unpack('=IH', buf[:6])
-            if t == 3:
-                done = True
-            elif t == family:
-                conns += 1
-                for at, v in attrs(buf[20:ln]):
-                    if at == 9:     # TLSDEV_A_CONN: (DIR, SPORT)
-                        c = dict(attrs(v))
-                        keys.add((c.get(1), c.get(7)))
-            buf = buf[(ln + 3) & ~3:]
-    print(conns, parts, len(keys))
-    sys.exit(0)
-TCP_ULP, SOL_TLS, TLS_TX, TLS_RX = 31, 282, 1, 2
-# struct tls12_crypto_info_aes_gcm_128: TLS 1.2, AES-GCM-128
-info = struct.pack('=HH', 0x0303, 51) + bytes(range(8)) + bytes(range(16)) + \
-       b'\xa0\xa1\xa2\xa3' + bytes(8)
-fam = socket.AF_INET6 if ':' in addr else socket.AF_INET
-if mode == 'rxhold':
-    s = socket.socket(fam, socket.SOCK_STREAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind((addr, port))
-    s.listen(1)
-    c, _ = s.accept()
-    c.setsockopt(socket.IPPROTO_TCP, TCP_ULP, b'tls')
-    c.setsockopt(SOL_TLS, TLS_RX, info)
-    print('ready', flush=True)
-    while True:
-        time.sleep(60)
-if mode == 'txsend':
-    import os
-    c = socket.create_connection((addr, port))
-    c.setsockopt(socket.IPPROTO_TCP, TCP_ULP, b'tls')
-    c.setsockopt(SOL_TLS, TLS_TX, info)
-    while not os.path.exists(sys.argv[5]):
-        time.sleep(0.05)
-    for i in range(int(sys.argv[4])):
-        c.sendall(bytes([i & 0xff]) * 1000)     # one record each
-    print('sent', flush=True)
-    while True:
-        time.sleep(60)
-socks = []
-for i in range(int(sys.argv[4])):
-    c = socket.create_connection((addr, port))
-    c.setsockopt(socket.IPPROTO_TCP, TCP_ULP, b'tls')
-    c.setsockopt(SOL_TLS, TLS_TX, info)
-    c.setsockopt(SOL_TLS, TLS_RX, info)
-    socks.append(c)
-print('ready', flush=True)
-while True:
-    time.sleep(60)
-EOF
+# Many kTLS sockets at once, and the conn-get dump read in parts: see
+# ktls_socks.py.
+KTLS_SOCKS=$SELFTESTS_DIR/ktls_socks.py
 
 test_conn_many()
 {
 	local n=40 lst cli rc=0 json c p u
 
-	ip netns exec "$RX_NS" python3 "$WORK/many.py" listen $RX_IP4 $PORT &
+	ip netns exec "$RX_NS" python3 "$KTLS_SOCKS" listen $RX_IP4 $PORT &
 	lst=$!
 	busywait 20000 port_listening "$RX_NS" $PORT ||
 		{ kill $lst; fail "python listener did not start"; return 1; }
-	ip netns exec "$TX_NS" python3 "$WORK/many.py" connect $RX_IP4 $PORT $n \
+	ip netns exec "$TX_NS" python3 "$KTLS_SOCKS" connect $RX_IP4 $PORT $n \
 		>"$WORK/many.out" 2>&1 &
 	cli=$!
 	busywait 30000 grep -q ready "$WORK/many.out" ||
@@ -821,7 +732,7 @@ test_conn_many()
 		{ fail "conn show dev tls0 did not list $((2 * n))"; rc=1; }
 	[ "$(field tls0 tx_conns)/$(field tls0 rx_conns)" = $n/$n ] ||
 		{ fail "link show: conns $(field tls0 tx_conns)/$(field tls0 rx_conns)"; rc=1; }
-	read -r c p u < <(nsx "$TX_NS" python3 "$WORK/many.py" dump - 0)
+	read -r c p u < <(nsx "$TX_NS" python3 "$KTLS_SOCKS" dump - 0)
 	echo "raw dump: $c connections in $p reads, $u distinct"
 	if [ "$c/$u" != "$((2 * n))/$((2 * n))" ] || [ "$p" -lt 2 ]; then
 		fail "dump in several parts: $c connections, $p reads, $u distinct"
@@ -869,12 +780,12 @@ rx_conn_check()
 	local addr=$1 raddr=$2 rcv snd rc=0 rx tx sport
 
 	rm -f "$WORK/go"
-	ip netns exec "$RX_NS" python3 "$WORK/many.py" rxhold "$raddr" $PORT \
+	ip netns exec "$RX_NS" python3 "$KTLS_SOCKS" rxhold "$raddr" $PORT \
 		>"$WORK/rxhold.out" 2>&1 &
 	rcv=$!
 	busywait 20000 port_listening "$RX_NS" $PORT ||
 		{ kill $rcv; fail "receiver did not start"; return 1; }
-	ip netns exec "$TX_NS" python3 "$WORK/many.py" txsend "$raddr" $PORT 10 "$WORK/go" \
+	ip netns exec "$TX_NS" python3 "$KTLS_SOCKS" txsend "$raddr" $PORT 10 "$WORK/go" \
 		>"$WORK/txsend.out" 2>&1 &
 	snd=$!
 	# the receiver's keys before the first record

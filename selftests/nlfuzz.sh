@@ -40,36 +40,8 @@ cleanup()
 	rm -rf "$WORK"
 }
 
-# "listen ADDR PORT": accepts and keeps every connection; "connect ADDR
-# PORT N": N sockets with TLS_TX and TLS_RX keys (offloaded through
-# tls0), says "ready", waits to be killed.
-cat >"$WORK/hold.py" <<'EOF'
-import socket, struct, sys, time
-
-mode, addr, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
-if mode == 'listen':
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind((addr, port))
-    s.listen(1024)
-    held = []
-    while True:
-        held.append(s.accept()[0])
-TCP_ULP, SOL_TLS, TLS_TX, TLS_RX = 31, 282, 1, 2
-# struct tls12_crypto_info_aes_gcm_128: TLS 1.2, AES-GCM-128
-info = struct.pack('=HH', 0x0303, 51) + bytes(range(8)) + bytes(range(16)) + \
-       b'\xa0\xa1\xa2\xa3' + bytes(8)
-socks = []
-for i in range(int(sys.argv[4])):
-    c = socket.create_connection((addr, port))
-    c.setsockopt(socket.IPPROTO_TCP, TCP_ULP, b'tls')
-    c.setsockopt(SOL_TLS, TLS_TX, info)
-    c.setsockopt(SOL_TLS, TLS_RX, info)
-    socks.append(c)
-print('ready', flush=True)
-while True:
-    time.sleep(60)
-EOF
+# the listener and the N kTLS sockets offloaded through tls0
+KTLS_SOCKS=$SELFTESTS_DIR/ktls_socks.py
 
 ctl_conns()
 {
@@ -87,10 +59,10 @@ test_setup()
 	ip -n "$TX_NS" link add veth2 type veth peer name veth3 || return 1
 	ip -n "$TX_NS" link add veth4 type veth peer name veth5 || return 1
 	ip -n "$TX_NS" link add link veth2 name tls2 type tlsdev || return 1
-	ip netns exec "$RX_NS" python3 "$WORK/hold.py" listen $RX_IP4 $PORT &
+	ip netns exec "$RX_NS" python3 "$KTLS_SOCKS" listen $RX_IP4 $PORT &
 	busywait 20000 port_listening "$RX_NS" $PORT ||
 		{ fail "the listener did not start"; return 1; }
-	ip netns exec "$TX_NS" python3 "$WORK/hold.py" connect $RX_IP4 $PORT $NCONNS \
+	ip netns exec "$TX_NS" python3 "$KTLS_SOCKS" connect $RX_IP4 $PORT $NCONNS \
 		>"$WORK/hold.out" 2>&1 &
 	holder=$!
 	busywait 120000 grep -q ready "$WORK/hold.out" ||
@@ -121,7 +93,7 @@ churn()
 
 	while [ ! -e "$WORK/stop" ]; do
 		ip -n "$TX_NS" link add link veth4 name "tlsc$((i % 3))" type tlsdev
-		ip netns exec "$TX_NS" python3 "$WORK/hold.py" connect $RX_IP4 $PORT 10 \
+		ip netns exec "$TX_NS" python3 "$KTLS_SOCKS" connect $RX_IP4 $PORT 10 \
 			>/dev/null 2>&1 &
 		pid=$!
 		sleep 0.$((RANDOM % 5 + 1))
