@@ -104,8 +104,10 @@ static int tlsdev_change_mtu(struct net_device *dev, int mtu)
  * Resources are taken in ndo_init and given back in ndo_uninit and the
  * destructor, which the core runs exactly when ndo_init succeeded. The
  * backend reference is the exception: newlink takes it (to report an
- * unknown name through extack) and the destructor clears td->be when it
- * drops it, so that newlink knows whether it still has to.
+ * unknown name through extack) and hands it to the destructor when
+ * ndo_init succeeds (td->be_owned). If register_netdevice() fails after
+ * that (a NETDEV_REGISTER notifier refusing), the destructor only runs
+ * once the unregistration it queued completes, after newlink returned.
  */
 static int tlsdev_init(struct net_device *dev)
 {
@@ -126,6 +128,7 @@ static int tlsdev_init(struct net_device *dev)
 	hash_init(td->rx_hash);
 	tlsdev_fault_init(td);
 	netdev_hold(td->lower, &td->lower_tracker, GFP_KERNEL);
+	td->be_owned = true;
 	return 0;
 }
 
@@ -149,7 +152,6 @@ static void tlsdev_destructor(struct net_device *dev)
 	free_percpu(td->stats);
 	free_percpu(dev->tstats);
 	tlsdev_backend_put(td->be);
-	td->be = NULL;
 }
 
 /* ip link shows tls0@veth0; @lower is held as long as @dev is registered */
@@ -273,7 +275,7 @@ static int tlsdev_newlink(struct net *src_net, struct net_device *dev,
 
 	err = register_netdevice(dev);
 	if (err) {
-		if (td->be)	/* failed before ndo_init */
+		if (!td->be_owned)
 			tlsdev_backend_put(td->be);
 		return err;
 	}

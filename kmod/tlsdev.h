@@ -141,6 +141,8 @@ struct tlsdev_fault {
  *	(netdev_hold) until the tlsdev is unregistered, so the datapath
  *	reads it without further protection
  * @be: the backend; its module is pinned for the device's lifetime
+ * @be_owned: ndo_init succeeded, so the destructor (which the core may
+ *	run only after newlink has returned) drops the reference of @be
  * @tx_resync: how out-of-sequence segments are handled
  *	(enum tlsdev_tx_resync); set at creation
  * @stats: per-CPU counters, updated on the datapath, summed for ethtool
@@ -159,6 +161,7 @@ struct tlsdev {
 	struct net_device *lower;
 	netdevice_tracker lower_tracker;
 	const struct tlsdev_backend *be;
+	bool be_owned;
 	u8 tx_resync;
 	u8 rx_resync;
 	struct tlsdev_pcpu_stats __percpu *stats;
