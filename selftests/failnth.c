@@ -507,7 +507,7 @@ static int run_ktls(const struct opts *o, bool rx)
 	if (n > o->max)
 		fail("still reaching allocation %u: raise --max", o->max);
 	else
-		printf("%s: %u allocation(s) failed in turn, the %uth was not reached\n",
+		printf("%s: %u allocation(s) failed in turn, allocation %u was not reached\n",
 		       o->mode, n - 1, n);
 	return failures ? RC_FAIL : RC_OK;
 }
@@ -519,15 +519,24 @@ struct nl_res {
 	int err;		/* the kernel's answer: 0 or -errno */
 	int local;		/* a libnl error of the exchange itself */
 	unsigned int msgs;	/* replies before the end */
+	char msg[128];		/* the extack message with the error, if any */
 };
 
 static int nl_on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 {
+	const struct nlmsghdr *nlh = (const void *)((char *)e - NLMSG_HDRLEN);
+	int len = (int)(nlh->nlmsg_len - NLMSG_HDRLEN - sizeof(*e));
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
 	struct nl_res *r = arg;
 
 	(void)nla;
 	r->err = e->error;
 	r->done = true;
+	/* NETLINK_CAP_ACK: the TLVs follow the error, not the request */
+	if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) && len > 0 &&
+	    nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)(e + 1), len,
+		      NULL) >= 0 && tb[NLMSGERR_ATTR_MSG])
+		nla_strlcpy(r->msg, tb[NLMSGERR_ATTR_MSG], sizeof(r->msg));
 	return NL_STOP;
 }
 
@@ -691,7 +700,9 @@ static bool nl_outcome(const struct nl_res *r, bool want_reply, char *what,
 		return false;
 	}
 	if (r->err) {
-		snprintf(what, len, "%s", strerrorname_np(-r->err) ?: "?");
+		/* room for the callers' suffixes in a what[96] */
+		snprintf(what, len, "%s%s%.48s%s", strerrorname_np(-r->err) ?: "?",
+			 r->msg[0] ? " (" : "", r->msg, r->msg[0] ? ")" : "");
 		return clean_errno(-r->err);
 	}
 	if (want_reply && !r->msgs) {
@@ -780,7 +791,7 @@ static int run_netlink(const struct opts *o)
 			fail("%s: still reaching allocation %u: raise --max",
 			     nl_req_names[id], o->max);
 		else if (failures <= 10)
-			printf("%s: %u allocation(s) failed in turn, the %uth was not reached\n",
+			printf("%s: %u allocation(s) failed in turn, allocation %u was not reached\n",
 			       nl_req_names[id], n - 1, n);
 	}
 	close(c);
@@ -904,7 +915,7 @@ static int run_link(const struct opts *o)
 	if (n > o->max)
 		fail("link add: still reaching allocation %u: raise --max", o->max);
 	else if (failures <= 10)
-		printf("link add: %u allocation(s) failed in turn, the %uth was not reached\n",
+		printf("link add: %u allocation(s) failed in turn, allocation %u was not reached\n",
 		       n - 1, n);
 	return failures ? RC_FAIL : RC_OK;
 }
