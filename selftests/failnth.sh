@@ -72,9 +72,17 @@ trace_off()
 	echo >"$TRACE/trace"
 }
 
+# Injected failures make the core dump stacks of its own (warn_alloc's
+# "page allocation failure", "sysctl could not get directory"): vm-run
+# accepts a bare "Call Trace:" between these two lines of the kernel log,
+# and nothing else (BUG, WARNING, KASAN, lockdep, leaks still fail the run).
+FI_ARMED="tlsdev-selftest: fault injection armed"
+FI_DISARMED="tlsdev-selftest: fault injection disarmed"
+
 cleanup()
 {
 	fi_restore
+	echo "$FI_DISARMED" >/dev/kmsg
 	trace_off
 	topo_destroy
 	rm -rf "$WORK"
@@ -146,8 +154,8 @@ failnth()
 
 	fi_nth_mode || { fail "cannot set the fault injection knobs"; return 1; }
 	trace_failed_allocs || { fail "cannot trace failed allocations"; return 1; }
-	TX_NS=$TX_NS RX_NS=$RX_NS "$FAILNTH" "$@"
-	rc=$?
+	TX_NS=$TX_NS RX_NS=$RX_NS "$FAILNTH" "$@" | tee "$WORK/failnth.out"
+	rc=${PIPESTATUS[0]}
 	fi_set verbose 0
 	[ $rc -eq 0 ] || fail "failnth $* exited with $rc"
 }
@@ -176,6 +184,11 @@ test_link()
 	ip -n "$TX_NS" link set fnveth0 up
 	failnth link --lower fnveth0 || return 1
 	in_module 'tlsdev_(newlink|init)'
+	# the core's EINVAL (see failnth.c) only where it comes from
+	if grep -q 'EINVAL (netdev_register_kobject)' "$WORK/failnth.out" &&
+	   ! grep -q '=> netdev_register_kobject' "$TRACE/trace"; then
+		fail "EINVAL without a failed allocation in netdev_register_kobject"
+	fi
 	ip -n "$TX_NS" -o link show type tlsdev | grep -q fnlink0 &&
 		fail "fnlink0 left behind"
 	ip -n "$TX_NS" link del fnveth0
@@ -262,6 +275,7 @@ test_released()
 
 trap cleanup EXIT
 fi_save
+echo "$FI_ARMED" >/dev/kmsg
 ksft_plan 6
 topo_create tlsdev tlsdev || { echo "Bail out! topology"; exit 1; }
 run_test "failnth: TLS_TX, each allocation failed in turn" test_tx
