@@ -25,7 +25,9 @@ TOP := $(CURDIR)
 ifeq ($(KERNEL),debug)
 -include $(TOP)/.cache/debug-kernel/debug.mk
 KDIR := $(or $(DEBUG_KDIR),$(error no debug kernel: run 'make debug-kernel'))
-VMFLAGS += --kernel $(DEBUG_KERNEL) --modules $(DEBUG_MODULES) --mem 2048
+# pci=noacpi: see scripts/debug-kernel.config
+VMFLAGS += --kernel $(DEBUG_KERNEL) --modules $(DEBUG_MODULES) --mem 2048 \
+	--append pci=noacpi
 else ifeq ($(origin KERNEL),command line)
 ifneq ($(KERNEL),)
 $(error KERNEL=$(KERNEL): only KERNEL=debug is known)
