@@ -66,6 +66,7 @@
 
 #include "tlsdev.h"
 #include "tlsdev_genl.h"
+#include "extack.h"
 
 #ifndef SOL_TLS
 #define SOL_TLS 282
@@ -527,18 +528,13 @@ struct nl_res {
 static int nl_on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 {
 	const struct nlmsghdr *nlh = (const void *)((char *)e - NLMSG_HDRLEN);
-	int len = (int)(nlh->nlmsg_len - NLMSG_HDRLEN - sizeof(*e));
-	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
 	struct nl_res *r = arg;
 
 	(void)nla;
 	r->err = e->error;
 	r->done = true;
 	/* NETLINK_CAP_ACK: the TLVs follow the error, not the request */
-	if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) && len > 0 &&
-	    nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)(e + 1), len,
-		      NULL) >= 0 && tb[NLMSGERR_ATTR_MSG])
-		nla_strlcpy(r->msg, tb[NLMSGERR_ATTR_MSG], sizeof(r->msg));
+	nl_extack_msg(nlh, sizeof(*e), r->msg, sizeof(r->msg));
 	return NL_STOP;
 }
 

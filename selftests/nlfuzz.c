@@ -60,6 +60,7 @@
 #include <netlink/socket.h>
 
 #include "tlsdev_genl.h"
+#include "extack.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
@@ -250,22 +251,6 @@ struct answer {
 /* Checks a data message gets, and what it collects: set per request. */
 typedef void (*reply_fn)(const struct nlmsghdr *nlh, void *arg);
 
-/* NLMSGERR_ATTR_MSG of the TLVs after @off bytes of @nlh's payload */
-static void extack_msg(const struct nlmsghdr *nlh, size_t off, struct answer *a)
-{
-	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
-	size_t len = nlh->nlmsg_len - NLMSG_HDRLEN;
-
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || off >= len)
-		return;
-	if (nla_parse(tb, NLMSGERR_ATTR_MAX,
-		      (struct nlattr *)((char *)nlmsg_data(nlh) + off),
-		      (int)(len - off), NULL) < 0)
-		return;
-	if (tb[NLMSGERR_ATTR_MSG])
-		nla_strlcpy(a->msg, tb[NLMSGERR_ATTR_MSG], sizeof(a->msg));
-}
-
 /*
  * Take the datagrams of the answer to request @seq until its final
  * message. Returns false if the answer broke the protocol (reported).
@@ -322,7 +307,7 @@ static bool recv_answer(struct sock *s, uint32_t seq, int cmd,
 					off += e->msg.nlmsg_len - NLMSG_HDRLEN;
 				a->err = e->error;
 				a->final = true;
-				extack_msg(nlh, off, a);
+				nl_extack_msg(nlh, off, a->msg, sizeof(a->msg));
 				if (a->err > 0) {
 					fail("seq %u: positive error %d", seq, a->err);
 					free(buf);
@@ -340,7 +325,8 @@ static bool recv_answer(struct sock *s, uint32_t seq, int cmd,
 				a->err = status;
 				a->final = true;
 				a->is_done = true;
-				extack_msg(nlh, sizeof(status), a);
+				nl_extack_msg(nlh, sizeof(status), a->msg,
+					      sizeof(a->msg));
 			} else if (nlh->nlmsg_type == family) {
 				struct genlmsghdr *g = nlmsg_data(nlh);
 

@@ -5,6 +5,7 @@
  * one request routine both use, which reports the kernel's extack message.
  */
 #include "ctl.h"
+#include "extack.h"
 
 #include <errno.h>
 #include <linux/netlink.h>
@@ -28,26 +29,6 @@ struct nl_req {
 	bool done;
 };
 
-/*
- * The extack TLVs of an NLMSG_ERROR or NLMSG_DONE message @nlh, which
- * start @off bytes into its payload: keep NLMSGERR_ATTR_MSG.
- */
-static void nl_extack(const struct nlmsghdr *nlh, size_t off,
-		      struct nl_reply *r)
-{
-	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
-	size_t len = nlh->nlmsg_len - NLMSG_HDRLEN;
-
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || off >= len)
-		return;
-	if (nla_parse(tb, NLMSGERR_ATTR_MAX,
-		      (struct nlattr *)((char *)nlmsg_data(nlh) + off),
-		      (int)(len - off), NULL) < 0)
-		return;
-	if (tb[NLMSGERR_ATTR_MSG])
-		nla_strlcpy(r->msg, tb[NLMSGERR_ATTR_MSG], sizeof(r->msg));
-}
-
 static int nl_on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 {
 	const struct nlmsghdr *nlh = (const struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
@@ -59,7 +40,7 @@ static int nl_on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED) && e->msg.nlmsg_len >= NLMSG_HDRLEN)
 		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
 	q->r->err = e->error < 0 ? e->error : -EPROTO;
-	nl_extack(nlh, off, q->r);
+	nl_extack_msg(nlh, off, q->r->msg, sizeof(q->r->msg));
 	q->done = true;
 	return NL_STOP;
 }
@@ -86,7 +67,8 @@ static int nl_on_finish(struct nl_msg *msg, void *arg)
 	memcpy(&status, nlmsg_data(nlh), sizeof(status));
 	if (status < 0) {
 		q->r->err = status;
-		nl_extack(nlh, sizeof(status), q->r);
+		nl_extack_msg(nlh, sizeof(status), q->r->msg,
+			      sizeof(q->r->msg));
 	}
 	return NL_STOP;
 }
