@@ -10,29 +10,56 @@
  * shash descriptor between segments. The output is byte for byte what
  * software kTLS produces for the same keys and records.
  *
+ * The keystream has two sources. The "ctr(aes)" a synchronous caller gets
+ * is the ctr template over the single-block cipher, one call and (with
+ * AES-NI) one FPU section per 16 bytes. Where the architecture has a SIMD
+ * CTR implementation it registers it as the internal "__ctr(aes)", for
+ * callers that check crypto_simd_usable() first, as crypto/simd.c does:
+ * the engine uses it whenever that holds and the template otherwise (an
+ * interrupt that came during a kernel FPU section), unless gcm_simd=N
+ * (read when a connection is set up). Counter blocks are stateless, so
+ * the two mix freely within a record. GHASH stays on the synchronous
+ * "ghash": the running hash cannot move between implementations
+ * mid-record.
+ *
  * Built into tlsdev.ko and exported in the TLSDEV namespace, so that the
  * backend modules (emu, mlx5) only add their own policy around it.
  */
 #include <crypto/algapi.h>
 #include <crypto/gcm.h>
 #include <crypto/ghash.h>
+#include <crypto/internal/simd.h>
 #include <crypto/skcipher.h>
 #include <linux/module.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
+#include <asm/simd.h>
 
 #include "gcm.h"
+
+static bool gcm_simd = true;
+module_param(gcm_simd, bool, 0644);
+MODULE_PARM_DESC(gcm_simd,
+		 "new connections use the architecture's SIMD CTR (__ctr(aes)) where it exists (default Y)");
 
 static struct shash_desc *gcm_desc(struct tlsdev_gcm_stream *st)
 {
 	return (struct shash_desc *)st->desc;
 }
 
+/* the keystream's source for this call: see the top of the file */
+static struct crypto_sync_skcipher *gcm_ctr_tfm(struct tlsdev_gcm_key *k)
+{
+	if (k->ctr_simd && crypto_simd_usable())
+		return k->ctr_simd;
+	return k->ctr;
+}
+
 /* CTR over @len bytes at @buf (in place), from counter block @ctr of @j0 */
 static int gcm_ctr(struct tlsdev_gcm_key *k, const u8 *j0, u8 *buf,
 		   unsigned int len, u32 ctr)
 {
-	SYNC_SKCIPHER_REQUEST_ON_STACK(req, k->ctr);
+	SYNC_SKCIPHER_REQUEST_ON_STACK(req, k->ctr);	/* sized for either */
 	u8 iv[AES_BLOCK_SIZE];
 	struct scatterlist sg;
 	int err;
@@ -40,7 +67,7 @@ static int gcm_ctr(struct tlsdev_gcm_key *k, const u8 *j0, u8 *buf,
 	memcpy(iv, j0, GCM_AES_IV_SIZE);
 	put_unaligned_be32(ctr, iv + GCM_AES_IV_SIZE);
 	sg_init_one(&sg, buf, len);
-	skcipher_request_set_sync_tfm(req, k->ctr);
+	skcipher_request_set_sync_tfm(req, gcm_ctr_tfm(k));
 	skcipher_request_set_callback(req, 0, NULL, NULL);
 	skcipher_request_set_crypt(req, &sg, &sg, len, iv);
 	err = crypto_skcipher_encrypt(req);
@@ -66,10 +93,27 @@ void tlsdev_gcm_free(void *key)
 	struct tlsdev_gcm_key *k = key;
 
 	crypto_free_shash(k->ghash);
+	crypto_free_sync_skcipher(k->ctr_simd);
 	crypto_free_sync_skcipher(k->ctr);
 	memzero_explicit(k, sizeof(*k));
 }
 EXPORT_SYMBOL_NS_GPL(tlsdev_gcm_free, TLSDEV);
+
+/* the optional SIMD keystream of @k (see the top of the file) */
+static int gcm_ctr_simd_init(struct tlsdev_gcm_key *k,
+			     const struct tlsdev_key *tk)
+{
+	struct crypto_sync_skcipher *tfm;
+
+	if (!READ_ONCE(gcm_simd))
+		return 0;
+	tfm = crypto_alloc_sync_skcipher("__ctr(aes)", CRYPTO_ALG_INTERNAL,
+					 CRYPTO_ALG_INTERNAL);
+	if (IS_ERR(tfm))	/* ENOENT: none here, the template does it all */
+		return PTR_ERR(tfm) == -ENOENT ? 0 : PTR_ERR(tfm);
+	k->ctr_simd = tfm;	/* freed with the key from here on */
+	return crypto_sync_skcipher_setkey(tfm, tk->key, tk->key_len);
+}
 
 /**
  * tlsdev_gcm_init - set up the key schedules of one connection
@@ -98,6 +142,9 @@ int tlsdev_gcm_init(void *key, const struct tlsdev_key *tk)
 		goto err_free;
 	}
 	err = crypto_sync_skcipher_setkey(k->ctr, tk->key, tk->key_len);
+	if (err)
+		goto err_free;
+	err = gcm_ctr_simd_init(k, tk);
 	if (err)
 		goto err_free;
 

@@ -19,6 +19,7 @@ struct crypto_sync_skcipher;
 /* Per connection: the key schedules. */
 struct tlsdev_gcm_key {
 	struct crypto_sync_skcipher *ctr;	/* ctr(aes), key K */
+	struct crypto_sync_skcipher *ctr_simd;	/* __ctr(aes), key K, or NULL */
 	struct crypto_shash *ghash;		/* ghash, key H = E(K, 0) */
 };
 

@@ -7,6 +7,8 @@
 #    retransmission resynced by the device (tx_tls_ooo > 0, all replayed,
 #    no fallback, no drop, TlsTxSw unchanged, the context released);
 #  - emu and mlx5: 16 MiB offloaded and intact;
+#  - emu: the engine's keystream from the SIMD __ctr(aes) and, with
+#    tlsdev.gcm_simd=N, from the ctr template, records right either way;
 #  - mlx5: the context pool (reloaded with pool_size=2: of 3 concurrent
 #    connections exactly 2 are offloaded, the third stays in software),
 #    the pool accounting, and a device without the AES-256 capability;
@@ -173,6 +175,61 @@ test_bulk()
 	xfer bulk --bytes 16M -- --bytes 16M --require-offload tx || return 1
 	pk1=$(dev_stat "$TX_NS" tls0 tx_tls_encrypted_packets)
 	[ "$pk1" -gt "$pk0" ] || fail "tx_tls_encrypted_packets did not grow"
+}
+
+# crypto_refcnt DRIVER: /proc/crypto's refcnt of DRIVER (transforms using
+# it, plus one for the registration), empty when there is no such driver
+crypto_refcnt()
+{
+	awk -v d="$1" '$1 == "driver" { m = $3 == d }
+		m && $1 == "refcnt" { print $3; exit }' /proc/crypto
+}
+
+# live_ctx: tls0's TX and RX contexts in use
+live_ctx()
+{
+	echo $(( $(dev_stat "$TX_NS" tls0 tx_tls_ctx) - \
+		 $(dev_stat "$TX_NS" tls0 tx_tls_del) + \
+		 $(dev_stat "$TX_NS" tls0 rx_tls_ctx) - \
+		 $(dev_stat "$TX_NS" tls0 rx_tls_del) ))
+}
+
+live_ctx_is() { [ "$(live_ctx)" -eq "$1" ]; }
+
+# The engine's keystream (kmod/gcm.c): each context of an offloaded
+# connection holds a transform of the SIMD "__ctr(aes)", none with
+# tlsdev.gcm_simd=N (the ctr template does every block); the records are
+# right either way (the software kTLS receiver checks every tag, tlsxfer
+# the data). The static-key client installs TX and RX keys, both on tls0:
+# two contexts.
+test_gcm_simd()
+{
+	local param=/sys/module/tlsdev/parameters/gcm_simd
+	local simd=__ctr-aes-aesni v n0 n1 want base rc=0
+
+	[ -n "$(crypto_refcnt $simd)" ] ||
+		{ echo "no $simd in /proc/crypto (aesni_intel)"; return 4; }
+	for v in Y N; do
+		echo $v >$param
+		want=2
+		[ $v = Y ] || want=0
+		base=$(live_ctx)
+		n0=$(crypto_refcnt $simd)
+		XFER_STOP=1 xfer_start simd$v $PORT --bytes 4M -- --bytes 4M \
+			--require-offload both || { rc=1; break; }
+		busywait 30000 live_ctx_is $((base + 2)) ||
+			{ fail "gcm_simd=$v: $(($(live_ctx) - base)) contexts, not 2"; rc=1; }
+		n1=$(crypto_refcnt $simd)
+		kill -CONT "$(cat "$WORK/simd$v.spid")"
+		xfer_wait simd$v
+		echo "gcm_simd=$v: $simd refcnt $n0 -> $n1 while offloaded"
+		[ "$cli_rc" -eq 0 ] && [ "$srv_rc" -eq 0 ] ||
+			{ fail "gcm_simd=$v: transfer failed"; rc=1; }
+		[ $((n1 - n0)) -eq $want ] ||
+			{ fail "gcm_simd=$v: $((n1 - n0)) SIMD transforms, not $want"; rc=1; }
+	done
+	echo Y >$param
+	return $rc
 }
 
 d() { snap_delta "$WORK/before" "$WORK/after" "$1"; }
@@ -606,10 +663,14 @@ mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug
 head -c 1M /dev/urandom >"$WORK/plain"
 alloc0=
 
-ksft_plan 17
+ksft_plan 18
 for be in emu mlx5; do
 	run_test "$be: tls0 created with backend $be" setup $be
 	run_test "$be: 16 MiB offloaded and intact" test_bulk
+	if [ $be = emu ]; then
+		run_test "emu: keystream from __ctr(aes), or the ctr template (gcm_simd=N)" \
+			test_gcm_simd
+	fi
 	run_test "$be: $LOSS_MIB MiB at 2% loss, records replayed, data intact" test_loss
 	if [ $be = mlx5 ]; then
 		run_test "mlx5: no AES-256 capability: software kTLS" \
