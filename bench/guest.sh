@@ -18,6 +18,8 @@
 #   BENCH_PAR_MB     size of each stream of the parallel (device) test
 #   BENCH_SECTIONS   subset of "limits matrix loss install conc parallel"
 #   BENCH_MODES      subset of the modes of the matrix (default: all)
+#   BENCH_PIN        1: sender on CPU 0, receiver on CPU 1 (bench/topo.sh;
+#                    default with 2+ vCPUs), 0: left to the scheduler
 set -u
 
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -210,13 +212,13 @@ xfer()
 	fi
 	cpu_json cpu0
 	t0=${EPOCHREALTIME/./}
-	ip netns exec $srv_ns "$TLSXFER" server --listen "$srv_ip:$PORT" --json \
+	ip netns exec $srv_ns ${B_RUN[$srv_ns]} "$TLSXFER" server --listen "$srv_ip:$PORT" --json \
 		"${srv_args[@]}" >"$s_out" 2>"$WORK/srv.err" &
 	spid=$!
 	wait_for 30000 says_listening "$WORK/srv.err" ||
 		{ log "$key: server did not listen"; kill $spid; wait $spid; return 1; }
 	[ "$mode" != null ] || kill -STOP $spid
-	ip netns exec $cli_ns "$TLSXFER" client --connect "$srv_ip:$PORT" --json \
+	ip netns exec $cli_ns ${B_RUN[$cli_ns]} "$TLSXFER" client --connect "$srv_ip:$PORT" --json \
 		"${cli_args[@]}" >"$c_out" 2>"$WORK/cli.err" &
 	cpid=$!
 	if [ "$mode" = null ]; then
@@ -271,14 +273,28 @@ rotate()
 	echo "${w[@]:n}" "${w[@]:0:n}"
 }
 
-# crypto_drivers: the highest-priority driver of gcm(aes) (software kTLS),
-# ctr(aes) and ghash (the emu engine), as instantiated so far ("-" if not)
+# crypto_drivers: the highest-priority driver of gcm(aes) (software kTLS)
+# and the synchronous ones of ctr(aes), __ctr(aes) and ghash (shash): the
+# emu engine's (kmod/gcm.c), as instantiated so far ("" if not)
 crypto_drivers()
 {
-	awk '/^name/ { n = $3 } /^driver/ { d = $3 }
-		/^priority/ { if (!(n in bp) || $3 > bp[n]) { bp[n] = $3; bd[n] = d } }
-		END { printf "{\"gcm(aes)\": \"%s\", \"ctr(aes)\": \"%s\", \"ghash\": \"%s\"}\n",
-			bd["gcm(aes)"], bd["ctr(aes)"], bd["ghash"] }' /proc/crypto
+	awk -v RS= -F '\n' '
+	{
+		split("", f)
+		for (i = 1; i <= NF; i++) {
+			k = $i; sub(/ *:.*/, "", k)
+			v = $i; sub(/^[^:]*: /, "", v)
+			f[k] = v
+		}
+		n = f["name"]
+		if (n == "ghash" && f["type"] != "shash") next
+		if (n ~ /^(__)?ctr\(aes\)$/ && f["async"] != "no") next
+		if (!(n in bp) || f["priority"] + 0 > bp[n]) {
+			bp[n] = f["priority"] + 0; bd[n] = f["driver"]
+		}
+	}
+	END { printf "{\"gcm(aes)\": \"%s\", \"ctr(aes)\": \"%s\", \"__ctr(aes)\": \"%s\", \"ghash\": \"%s\"}\n",
+		bd["gcm(aes)"], bd["ctr(aes)"], bd["__ctr(aes)"], bd["ghash"] }' /proc/crypto
 }
 
 section_limits()
@@ -294,6 +310,7 @@ section_limits()
 	rec="{\"openssl_aes_128_gcm_Bps\": ${aes:-null},"
 	rec+=" \"openssl_sha256_Bps\": ${sha:-null},"
 	rec+=" \"kernel_crypto_drivers\": $drv,"
+	rec+=" \"pinned\": $([ "$B_PIN" = 1 ] && echo true || echo false),"
 	rec+=" \"openssl_version\": $(jstr "$(openssl version)"),"
 	rec+=" \"kernel\": $(jstr "$(uname -r)"), \"cpus\": $(nproc),"
 	rec+=" \"cpu_model\": $(jstr "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"),"

@@ -27,11 +27,14 @@ do for [s in sizes] {
 	     '' using 5:6:7 title 'sendfile'
 }
 
-set output dir.'/install.png'
-set title 'kTLS installation latency per setsockopt (median of runs, bars: min-max)'
-set ylabel 'microseconds'
-plot dir.'/plot/install.dat' using 2:3:4:xtic(1) title 'TLS_TX', \
-     '' using 5:6:7 title 'TLS_RX'
+# a run of some sections only (BENCH_SECTIONS) has no installation data
+if (have_install) {
+	set output dir.'/install.png'
+	set title 'kTLS installation latency per setsockopt (median of runs, bars: min-max)'
+	set ylabel 'microseconds'
+	plot dir.'/plot/install.dat' using 2:3:4:xtic(1) title 'TLS_TX', \
+	     '' using 5:6:7 title 'TLS_RX'
+}
 
 set style data linespoints
 set xtics norotate

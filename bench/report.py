@@ -279,10 +279,16 @@ def table(summary):
              "%s" % (fmt(summary["crypto_limit_mb_s"]),
                      fmt(summary["sha256_mb_s"]),
                      summary["crypto_drivers"].get("gcm(aes)")))
-    if summary["crypto_drivers"].get("ctr(aes)"):
-        L.append("the emu engine's drivers: ctr(aes) %s, ghash %s" % (
-            summary["crypto_drivers"].get("ctr(aes)"),
-            summary["crypto_drivers"].get("ghash")))
+    drv = summary["crypto_drivers"]
+    if drv.get("ctr(aes)"):
+        L.append("the emu engine's drivers: ctr(aes) %s, __ctr(aes) %s "
+                 "(where SIMD is usable), ghash %s" % (
+                     drv.get("ctr(aes)"), drv.get("__ctr(aes)") or "-",
+                     drv.get("ghash")))
+    if lim.get("pinned") is not None:
+        L.append("placement: %s" % (
+            "two hosts, sender CPU 0, receiver CPU 1 (processes and RPS)"
+            if lim["pinned"] else "left to the scheduler (BENCH_PIN=0)"))
     L.append("")
     L.append("Throughput per mode: median [min-max] over the repetitions; MB/s "
              "= 10^6 B/s, sender side, end to end;")
@@ -456,6 +462,7 @@ def write_dat(out, summary):
         f.write("sizes = \"%s\"\n" % " ".join(str(s >> 20) for s in sizes))
         f.write("loss_modes = \"%s\"\n" % " ".join(loss_modes))
         f.write("modes = \"%s\"\n" % " ".join(MODES))
+        f.write("have_install = %d\n" % (1 if summary["install"] else 0))
 
 
 def main():

@@ -64,6 +64,7 @@ envs=(
 )
 [ -z "${BENCH_SECTIONS:-}" ] || envs+=(BENCH_SECTIONS="$BENCH_SECTIONS")
 [ -z "${BENCH_MODES:-}" ] || envs+=(BENCH_MODES="$BENCH_MODES")
+[ -z "${BENCH_PIN:-}" ] || envs+=(BENCH_PIN="$BENCH_PIN")
 vmargs=(--mem "${BENCH_MEM:-$mem}" --timeout "$timeout" --quiet --keep-log
 	--log "$OUT/console.log")
 for m in tlsdev tlsdev_emu tlsdev_mlx5 tlsdev_null; do

@@ -15,9 +15,23 @@
 # The sender is .1, the receiver .2. emu and null offload both directions
 # on both ends (TLS_HW TX and RX); the mlx5 model has TX offload only, its
 # receiver is software kTLS. Needs selftests/lib.sh (nsx, busywait).
+#
+# Two hosts, one CPU each: with BENCH_PIN=1 (the default on two or more
+# vCPUs) the sender's namespace is a host on CPU 0 and the receiver's one
+# on CPU 1. Each side's veths steer the packets they receive to their
+# host's CPU (RPS), and the transfers run their processes there (B_CPU).
+# Without it, veth delivers on the sending CPU, so a receiving device
+# decrypts on the sender's CPU, where the sender's device has just
+# encrypted: in one VM, offload in both directions would serialise work
+# that two machines do in parallel.
 
 B_TX=bench-tx
 B_RX=bench-rx
+if [ "$(nproc)" -ge 2 ]; then B_PIN=${BENCH_PIN:-1}; else B_PIN=0; fi
+declare -A B_CPU=([$B_TX]=0 [$B_RX]=1)
+# per namespace, the prefix of a command that runs on its CPU (unquoted)
+declare -A B_RUN=([$B_TX]="" [$B_RX]="")
+[ "$B_PIN" != 1 ] || B_RUN=([$B_TX]="taskset -c 0" [$B_RX]="taskset -c 1")
 PATHS="plain emu mlx5 null"
 
 declare -A P_NET=([plain]=1 [emu]=2 [mlx5]=3 [null]=4)
@@ -56,6 +70,17 @@ topo_side_up()
 	ip -n "$ns" addr add "$ip/24" dev "$dev"
 }
 
+# topo_rps NS SIDE: NS's veths deliver on NS's CPU (B_CPU)
+topo_rps()
+{
+	local ns=$1 side=$2 p devs=()
+
+	for p in $PATHS; do devs+=("$(path_low "$p" "$side")"); done
+	nsx "$ns" sh -c 'mask=$1; shift; for d; do
+		echo "$mask" >"/sys/class/net/$d/queues/rx-0/rps_cpus" || exit 1
+	done' sh "$(printf %x $((1 << B_CPU[$ns])))" "${devs[@]}"
+}
+
 bench_topo_create()
 {
 	local p
@@ -76,6 +101,10 @@ bench_topo_create()
 		topo_side_up $B_RX "$p" 1 "${P_RXDEV[$p]}" "$(path_rx_ip "$p")" ||
 			return 1
 	done
+	if [ "$B_PIN" = 1 ]; then
+		topo_rps $B_TX 0 || return 1
+		topo_rps $B_RX 1 || return 1
+	fi
 	# many connections from one address (tlsinstall): ports and backlog
 	nsx $B_TX sysctl -qw net.ipv4.ip_local_port_range="1024 65535"
 	nsx $B_RX sysctl -qw net.core.somaxconn=65535
@@ -91,12 +120,4 @@ bench_topo_destroy()
 	ip netns del $B_TX 2>/dev/null
 	ip netns del $B_RX 2>/dev/null
 	true
-}
-
-# cpu_json: the whole VM's aggregate CPU line of /proc/stat (USER_HZ ticks)
-cpu_json()
-{
-	awk '$1 == "cpu" { printf "{\"user\": %s, \"nice\": %s, \"system\": %s, " \
-		"\"idle\": %s, \"iowait\": %s, \"irq\": %s, \"softirq\": %s, " \
-		"\"steal\": %s}", $2, $3, $4, $5, $6, $7, $8, $9 }' /proc/stat
 }
