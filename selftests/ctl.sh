@@ -354,14 +354,14 @@ wipe_seen()
 }
 
 # wipe_probe NAME FUNC ARGS...: kprobe NAME with fetch ARGS on FUNC's
-# first instruction after the __fentry__ call (+5, or +9 behind an
-# endbr64), where the arguments are still in their registers
+# first instruction after the __fentry__ call, where the arguments are
+# still in their registers (at the offsets $WIPE_OFFS, test_key_wipe)
 wipe_probe()
 {
 	local name=$1 func=$2 off
 	shift 2
 
-	for off in 5 9; do
+	for off in $WIPE_OFFS; do
 		echo "p:tlsdev_wipe/$name $func+$off $*" \
 			>>/sys/kernel/tracing/kprobe_events 2>/dev/null && return 0
 	done
@@ -393,6 +393,11 @@ test_key_wipe()
 	[ -e $tr/kprobe_events ] || { echo "no kprobe events in this kernel"; return 4; }
 	grep -q "^CONFIG_SLUB=y" "/boot/config-$(uname -r)" 2>/dev/null ||
 		[ -e /sys/kernel/slab ] || { echo "not SLUB"; return 4; }
+	# the first instruction after the __fentry__ call: +5, or +9 behind
+	# an endbr64; a kernel without function tracing (the debug kernel)
+	# has no such call, and its probes at +0 are int3 probes too
+	WIPE_OFFS=0
+	grep -qw __fentry__ /proc/kallsyms && WIPE_OFFS="5 9"
 	optim=$(cat $opt)
 	echo 0 >$opt
 	echo 0 >$tr/tracing_on

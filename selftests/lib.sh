@@ -99,6 +99,27 @@ tcp_retrans()
 		if ($i == "RetransSegs") n = i } else print $n }' /proc/net/snmp
 }
 
+# tcp_ofo NS: the segments NS's TCP receivers queued out of order
+tcp_ofo()
+{
+	nsx "$1" awk '/^TcpExt:/ { if (!n) { for (i = 1; i <= NF; i++)
+		if ($i == "TCPOFOQueue") n = i } else print $n }' /proc/net/netstat
+}
+
+# in_order NS DEV: DEV delivers each flow's packets in the order they were
+# sent, as a NIC's receive queue does. veth hands a packet to the backlog
+# of the CPU that sent it, and TCP sends a flow's segments from the
+# sender's process on one CPU and from ACK processing on another, so two
+# backlogs race and a receiving device sees gaps that are not losses (a
+# debug kernel, whose backlogs are long, lost RX sync hundreds of times
+# on a lossless 16 MiB transfer). RPS over all CPUs keeps a flow on one
+# backlog.
+in_order()
+{
+	nsx "$1" sh -c "echo $(printf %x $(((1 << $(nproc)) - 1))) \
+		>/sys/class/net/$2/queues/rx-0/rps_cpus"
+}
+
 # no_time_wait NS: closed TCP sockets of NS skip TIME_WAIT. On 6.1, a
 # namespace deleted while a TIME_WAIT socket's timer fires trips
 # WARN_ON_ONCE in tcp_sk_exit_batch and "refcount_t: decrement hit 0"
@@ -135,6 +156,7 @@ topo_side()
 
 	ip -n "$ns" link set lo up
 	ip -n "$ns" link set "$lower" up
+	in_order "$ns" "$lower" || return 1
 	if [ "$kind" = tlsdev ]; then
 		ip -n "$ns" link add link "$lower" name "$upper" type tlsdev ||
 			return 1
