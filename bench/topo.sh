@@ -31,7 +31,8 @@ if [ "$(nproc)" -ge 2 ]; then B_PIN=${BENCH_PIN:-1}; else B_PIN=0; fi
 declare -A B_CPU=([$B_TX]=0 [$B_RX]=1)
 # per namespace, the prefix of a command that runs on its CPU (unquoted)
 declare -A B_RUN=([$B_TX]="" [$B_RX]="")
-[ "$B_PIN" != 1 ] || B_RUN=([$B_TX]="taskset -c 0" [$B_RX]="taskset -c 1")
+[ "$B_PIN" != 1 ] ||
+	B_RUN=([$B_TX]="taskset -c ${B_CPU[$B_TX]}" [$B_RX]="taskset -c ${B_CPU[$B_RX]}")
 PATHS="plain emu mlx5 null"
 
 declare -A P_NET=([plain]=1 [emu]=2 [mlx5]=3 [null]=4)
@@ -76,9 +77,7 @@ topo_rps()
 	local ns=$1 side=$2 p devs=()
 
 	for p in $PATHS; do devs+=("$(path_low "$p" "$side")"); done
-	nsx "$ns" sh -c 'mask=$1; shift; for d; do
-		echo "$mask" >"/sys/class/net/$d/queues/rx-0/rps_cpus" || exit 1
-	done' sh "$(printf %x $((1 << B_CPU[$ns])))" "${devs[@]}"
+	rps_cpus "$ns" "$(printf %x $((1 << B_CPU[$ns])))" "${devs[@]}"
 }
 
 bench_topo_create()

@@ -92,18 +92,27 @@ ktls_warmup()
 	wait $srv && touch $stamp
 }
 
-# tcp_retrans NS: the TCP segments NS has retransmitted since it was made
-tcp_retrans()
+# mib_stat NS FILE SECTION FIELD: a counter of NS's /proc/net/snmp or
+# /proc/net/netstat (FILE), from SECTION's header and value lines
+mib_stat()
 {
-	nsx "$1" awk '/^Tcp:/ { if (!n) { for (i = 1; i <= NF; i++)
-		if ($i == "RetransSegs") n = i } else print $n }' /proc/net/snmp
+	nsx "$1" awk -v sec="$3:" -v f="$4" '$1 == sec { if (!n) {
+		for (i = 1; i <= NF; i++) if ($i == f) n = i } else print $n }' "$2"
 }
 
+# tcp_retrans NS: the TCP segments NS has retransmitted since it was made
+tcp_retrans() { mib_stat "$1" /proc/net/snmp Tcp RetransSegs; }
+
 # tcp_ofo NS: the segments NS's TCP receivers queued out of order
-tcp_ofo()
+tcp_ofo() { mib_stat "$1" /proc/net/netstat TcpExt TCPOFOQueue; }
+
+# rps_cpus NS MASK DEV...: NS's DEVs steer received packets to the CPUs
+# of MASK (hex)
+rps_cpus()
 {
-	nsx "$1" awk '/^TcpExt:/ { if (!n) { for (i = 1; i <= NF; i++)
-		if ($i == "TCPOFOQueue") n = i } else print $n }' /proc/net/netstat
+	nsx "$1" sh -c 'mask=$1; shift; for d; do
+		echo "$mask" >"/sys/class/net/$d/queues/rx-0/rps_cpus" || exit 1
+	done' sh "${@:2}"
 }
 
 # in_order NS DEV: DEV delivers each flow's packets in the order they were
@@ -114,11 +123,7 @@ tcp_ofo()
 # debug kernel, whose backlogs are long, lost RX sync hundreds of times
 # on a lossless 16 MiB transfer). RPS over all CPUs keeps a flow on one
 # backlog.
-in_order()
-{
-	nsx "$1" sh -c "echo $(printf %x $(((1 << $(nproc)) - 1))) \
-		>/sys/class/net/$2/queues/rx-0/rps_cpus"
-}
+in_order() { rps_cpus "$1" "$(printf %x $(((1 << $(nproc)) - 1)))" "$2"; }
 
 # no_time_wait NS: closed TCP sockets of NS skip TIME_WAIT. On 6.1, a
 # namespace deleted while a TIME_WAIT socket's timer fires trips
